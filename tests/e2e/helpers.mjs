@@ -1,0 +1,162 @@
+// Shared helpers for the browser tests: Debian's Chromium through playwright-core, pages that
+// collect console errors and the frames they send (checked against protocols/schemas/client),
+// a plain WebSocket protocol client, axe-core and screenshots.
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { root } from './server.mjs';
+
+const require = createRequire(join(root, 'tests/package.json'));
+const { chromium } = require('playwright-core');
+const WebSocket = require('ws');
+const Ajv2020 = require('ajv/dist/2020').default;
+const addFormats = require('ajv-formats');
+
+export const screenshotDir = join(root, 'tests/e2e/screenshots');
+export const axePath = join(root, 'tests/node_modules/axe-core/axe.min.js');
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+// ---- protocol schemas for the frames the browser sends ----
+let validators = null;
+function clientValidators() {
+  if (validators) return validators;
+  validators = new Map();
+  const dir = join(root, 'protocols/schemas');
+  let files;
+  try { files = readdirSync(join(dir, 'client')); } catch { return validators; }
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  for (const f of readdirSync(join(dir, 'defs'))) ajv.addSchema(JSON.parse(readFileSync(join(dir, 'defs', f), 'utf8')));
+  for (const f of files) {
+    const schema = JSON.parse(readFileSync(join(dir, 'client', f), 'utf8'));
+    validators.set(f.replace(/\.json$/, ''), ajv.compile(schema));
+  }
+  return validators;
+}
+
+/** A browser context + page with collected console errors and sent frames. */
+export async function openPage(browser, server, { width = 1280, height = 900, locale = 'en-US', path = '/' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale, serviceWorkers: 'allow' });
+  const page = await context.newPage();
+  page.errors = [];
+  page.sent = [];
+  page.received = [];
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('websocket', (ws) => {
+    ws.on('framesent', (f) => { try { page.sent.push(JSON.parse(f.payload)); } catch { page.sent.push({ unparsable: String(f.payload) }); } });
+    ws.on('framereceived', (f) => { try { page.received.push(JSON.parse(f.payload)); } catch { /* ignore */ } });
+  });
+  await page.goto(server.url + path);
+  return page;
+}
+
+/** Frames the page sent that do not match protocols/schemas/client (empty when all do). */
+export function invalidFrames(page) {
+  const v = clientValidators();
+  if (!v.size) return [];
+  const bad = [];
+  for (const m of page.sent) {
+    const validate = v.get(m.type);
+    if (!validate) { bad.push({ frame: m, error: 'unknown type' }); continue; }
+    if (!validate(m)) bad.push({ frame: m, errors: validate.errors });
+  }
+  return bad;
+}
+
+/** Error replies the page received, except the codes listed. */
+export function errorReplies(page, allowed = []) {
+  return page.received.filter((m) => m.type === 'error' && !allowed.includes(m.code));
+}
+
+export async function loginWithCode(page, code) {
+  await page.goto(page.url().split('#')[0] + '#/join');
+  await page.getByLabel(/Access code|رمز الدخول|Código de acceso|Code d'accès|Código de acesso/).fill(code);
+  await page.locator('form button[type=submit]').click();
+  await page.waitForURL(/#\/forum\/\d+$/);
+  await page.locator('#programme-h').waitFor();
+}
+
+export async function closeAll(pages) {
+  for (const p of pages) await p?.context().close().catch(() => {});
+}
+
+/** axe-core violations on the current page (WCAG 2.0/2.1 A and AA rules). */
+export async function axe(page) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ') + ' :: ' + n.failureSummary) }));
+  });
+  return result;
+}
+
+export async function screenshot(page, name) {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+}
+
+/** A small protocol client over `ws`, to set things up and to check the server's state. */
+export class WsClient {
+  static async connect(url) {
+    const c = new WsClient();
+    c.ws = new WebSocket(url);
+    c.next = 1;
+    c.pending = new Map();
+    c.pushes = [];
+    c.ws.on('message', (data) => {
+      const m = JSON.parse(String(data));
+      if ((m.type === 'ok' || m.type === 'error') && c.pending.has(m.re)) {
+        const { resolve, reject } = c.pending.get(m.re);
+        c.pending.delete(m.re);
+        if (m.type === 'ok') resolve(m);
+        else reject(Object.assign(new Error(`${m.code}: ${m.message}`), { code: m.code, reply: m }));
+      } else c.pushes.push(m);
+    });
+    await new Promise((resolve, reject) => { c.ws.once('open', resolve); c.ws.once('error', reject); });
+    await c.request('hello', { protocol: 1, lang: 'en' });
+    return c;
+  }
+
+  request(type, fields = {}) {
+    const id = this.next++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.ws.send(JSON.stringify({ type, id, ...fields }));
+    });
+  }
+
+  async forumId() {
+    const r = await this.request('forum.list');
+    return r.forums[0].id;
+  }
+
+  async login(code) {
+    const forum = await this.forumId();
+    return this.request('login', { forum, code });
+  }
+
+  close() { this.ws.close(); }
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll fn until it returns a truthy value (or throw after timeout). */
+export async function until(fn, { timeout = 10000, interval = 100, message = 'condition' } = {}) {
+  const t0 = Date.now();
+  let last;
+  while (Date.now() - t0 < timeout) {
+    last = await fn();
+    if (last) return last;
+    await sleep(interval);
+  }
+  throw new Error(`timed out waiting for ${message}; last value: ${JSON.stringify(last)}`);
+}

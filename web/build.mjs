@@ -1,0 +1,71 @@
+// Build the browser client: bundle src/main.js with esbuild and copy static/ into dist/.
+// The service worker gets the list of app-shell files and a version derived from their
+// contents, so a new build replaces the old cache. Prints raw and gzip sizes at the end;
+// fails when the first load (shell + one catalogue) is over the 150 KB compressed budget.
+import * as esbuild from 'esbuild';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const root = new URL('.', import.meta.url).pathname;
+const dist = join(root, 'dist');
+const budget = 150 * 1024;
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+cpSync(join(root, 'static'), dist, { recursive: true });
+
+await esbuild.build({
+  entryPoints: [join(root, 'src/main.js')],
+  bundle: true,
+  format: 'esm',
+  target: ['es2020'],
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  outfile: join(dist, 'main.js'),
+  logLevel: 'warning',
+});
+
+function walk(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+// Version = hash of every file except sw.js and index.html (which embed it).
+const files = walk(dist).map((p) => relative(dist, p)).sort();
+const hash = createHash('sha256');
+for (const f of files) if (f !== 'sw.js' && f !== 'index.html') hash.update(f).update(readFileSync(join(dist, f)));
+const version = hash.digest('hex').slice(0, 12);
+
+const shell = files.filter((f) => f !== 'sw.js').map((f) => (f === 'index.html' ? './' : './' + f));
+const swPath = join(dist, 'sw.js');
+writeFileSync(swPath, readFileSync(swPath, 'utf8')
+  .replace('__VERSION__', version)
+  .replace('"__SHELL__"', JSON.stringify(shell).slice(1, -1)));
+const indexPath = join(dist, 'index.html');
+writeFileSync(indexPath, readFileSync(indexPath, 'utf8').replaceAll('__VERSION__', version));
+
+// Sizes.
+const rows = walk(dist).map((p) => {
+  const buf = readFileSync(p);
+  return { file: relative(dist, p), raw: buf.length, gz: gzipSync(buf, { level: 9 }).length };
+}).sort((a, b) => a.file.localeCompare(b.file));
+const pad = (s, n) => String(s).padStart(n);
+console.log(`${'file'.padEnd(28)} ${pad('raw', 9)} ${pad('gzip', 9)}`);
+for (const r of rows) console.log(`${r.file.padEnd(28)} ${pad(r.raw, 9)} ${pad(r.gz, 9)}`);
+// First load: everything but the catalogues, plus the largest single catalogue.
+const i18n = rows.filter((r) => r.file.startsWith('i18n/'));
+const biggest = i18n.reduce((a, r) => (r.gz > a.gz ? r : a), { raw: 0, gz: 0 });
+const first = rows.filter((r) => !r.file.startsWith('i18n/'));
+const raw = first.reduce((s, r) => s + r.raw, 0) + biggest.raw;
+const gz = first.reduce((s, r) => s + r.gz, 0) + biggest.gz;
+console.log(`first load (shell + largest catalogue): raw ${raw} B, gzip ${gz} B (budget ${budget} B gzip)`);
+console.log(`version ${version}`);
+if (gz > budget) {
+  console.error('first load is over budget');
+  process.exit(1);
+}

@@ -1,0 +1,365 @@
+// A declaration: preamble and numbered clauses grouped in sections, in one content language
+// (separate from the UI language), with translation status per clause. The drafting
+// committee edits live (one textarea per clause driven by the OT client) and adds, deletes
+// and moves clauses; translators see original and translation side by side, with the
+// original's changes since the last confirmation, Confirm and Machine pre-translate.
+import { h, newId, replace } from '../dom.js';
+import { getLang, languageName, t, tl } from '../i18n.js';
+import { DocClient } from '../ot/client.js';
+import { autosize, bindTextarea } from '../ot/textarea.js';
+import { actionButton, heading, loading, localized, sessionOrTimeout } from './common.js';
+
+const CONTENT_LANG_KEY = 'plenary.contentLang';
+
+/** The doc id of a clause in a language; `docs` maps lang -> id (or -> {doc|id, status}). */
+export function docOf(clause, lang) {
+  const d = clause?.docs?.[lang];
+  if (d == null) return null;
+  if (typeof d === 'object') return d.doc ?? d.id ?? null;
+  return d;
+}
+
+export function statusOf(clause, lang, original) {
+  const d = clause?.docs?.[lang];
+  if (d && typeof d === 'object' && d.status) return d.status;
+  if (clause?.status?.[lang]) return clause.status[lang];
+  if (clause?.statuses?.[lang]) return clause.statuses[lang];
+  return lang === original ? 'original' : null;
+}
+
+/** Numbers: preamble paragraphs are not numbered; clauses 1, 2, 3… in document order. */
+export function numberClauses(clauses) {
+  let n = 0;
+  return clauses.map((c) => (c.kind === 'preamble' ? null : ++n));
+}
+
+export async function render({ app, main, params, isCurrent }) {
+  const declId = params.declaration;
+  replace(main, heading(t('decl.title')), loading());
+  await sessionOrTimeout(app);
+  if (!isCurrent()) return;
+  const reply = await app.request('declaration.get', { declaration: declId, subscribe: true });
+  if (!isCurrent()) return;
+  let decl = reply.declaration;
+
+  let saved = null;
+  try { saved = localStorage.getItem(CONTENT_LANG_KEY); } catch { /* ignore */ }
+  let contentLang = [saved, getLang(), decl.original].find((l) => l && (decl.languages || []).includes(l)) || decl.original;
+
+  const views = new Map(); // clause id -> clause view
+  const sectionHeads = new Map();
+  const listEl = h('div', { class: 'clauses', id: 'clauses' });
+  const headEl = h('div');
+  const toolsEl = h('div', { class: 'decl-tools' });
+  const liveNote = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+  let modeKey = '';
+
+  const canDraft = () => app.hasRole('drafting') && decl.phase === 'drafting';
+  const isTranslator = () => app.hasRole('translator');
+  const myId = () => app.me?.id;
+
+  function renderHead() {
+    const langSel = h('select', {
+      id: 'content-lang',
+      onchange: (e) => {
+        contentLang = e.target.value;
+        try { localStorage.setItem(CONTENT_LANG_KEY, contentLang); } catch { /* ignore */ }
+        sync(true);
+      },
+    }, (decl.languages || []).map((l) => h('option', { value: l, selected: l === contentLang },
+      languageName(l) + (l === decl.original ? ` (${t('decl.originalShort')})` : ''))));
+    replace(headEl,
+      h('p', { class: 'breadcrumb' }, h('a', { href: `#/forum/${app.forumId}` }, t('room.back'))),
+      heading(tl(decl.title), 1, { dir: 'auto' }),
+      h('p', { class: 'lead' }, t('decl.phaseLabel'), ' ', h('span', { class: `badge phase-${decl.phase}` }, t(`phase.${decl.phase}`)),
+        ' · ', t('decl.originalIn', { lang: languageName(decl.original) })),
+      h('div', { class: 'field inline' }, h('label', { for: 'content-lang' }, t('decl.contentLang')), langSel),
+      canDraft() && h('p', { class: 'hint' }, t('decl.draftingHelp')),
+      isTranslator() && contentLang !== decl.original && h('p', { class: 'hint' }, t('decl.translatorHelp')));
+    replace(toolsEl, canDraft() && [
+      actionButton(t('decl.addClause'), () => insertClause(undefined, 'clause', lastSection()), app, { class: 'secondary' }),
+      actionButton(t('decl.addPreamble'), () => insertClause(lastId('preamble'), 'preamble'), app, { class: 'secondary' }),
+    ]);
+  }
+
+  /** The last preamble paragraph (null: none yet, insert first). */
+  function lastId() {
+    const pre = (decl.clauses || []).filter((c) => c.kind === 'preamble');
+    return pre.length ? pre[pre.length - 1].id : null;
+  }
+  function lastSection() {
+    const cs = (decl.clauses || []).filter((c) => c.kind !== 'preamble');
+    return cs.length ? cs[cs.length - 1].section ?? undefined : undefined;
+  }
+
+  // after: a clause id; null = first; undefined = last.
+  async function insertClause(after, kind, section) {
+    const fields = { declaration: declId, kind };
+    if (after !== undefined) fields.after = after;
+    if (section !== undefined) fields.section = section;
+    const r = await app.request('clause.insert', fields);
+    await refresh(r.declaration);
+    const v = r.clause && views.get(r.clause.id);
+    v?.focus();
+    replace(liveNote, t('decl.inserted'));
+  }
+
+  async function refresh(newDecl) {
+    if (newDecl && Array.isArray(newDecl.clauses)) decl = newDecl;
+    else decl = (await app.request('declaration.get', { declaration: declId })).declaration;
+    sync(false);
+  }
+
+  // Keep the clause list in step with `decl` without destroying textareas being edited.
+  function sync(force) {
+    const key = `${decl.phase}|${contentLang}|${canDraft()}|${isTranslator()}`;
+    if (force || key !== modeKey) {
+      for (const v of views.values()) v.destroy();
+      views.clear();
+      modeKey = key;
+      renderHead();
+    } else {
+      renderHead();
+    }
+    const clauses = decl.clauses || [];
+    const numbers = numberClauses(clauses);
+    const ids = new Set(clauses.map((c) => c.id));
+    for (const [id, v] of views) if (!ids.has(id)) { v.destroy(); views.delete(id); }
+    const sections = new Map((decl.sections || []).map((s) => [s.id, s]));
+    const nodes = [];
+    let prevSection;
+    clauses.forEach((c, i) => {
+      const sec = c.section ?? null;
+      if (sec !== prevSection && sec != null && sections.has(sec)) nodes.push(sectionHead(sections.get(sec)));
+      prevSection = sec;
+      let v = views.get(c.id);
+      if (!v) { v = clauseView(c); views.set(c.id, v); }
+      v.update(c, numbers[i], i, clauses);
+      nodes.push(v.el);
+    });
+    for (const s of decl.sections || []) if (!clauses.some((c) => c.section === s.id)) nodes.push(sectionHead(s));
+    if (!clauses.length) nodes.push(h('p', null, t('decl.empty')));
+    const same = nodes.length === listEl.children.length && nodes.every((n, i) => listEl.children[i] === n);
+    if (!same) {
+      const active = document.activeElement;
+      const sel = active?.tagName === 'TEXTAREA' ? [active.selectionStart, active.selectionEnd] : null;
+      replace(listEl, nodes);
+      if (active && listEl.contains(active)) {
+        active.focus();
+        if (sel) active.setSelectionRange(sel[0], sel[1]);
+      }
+    }
+  }
+
+  function sectionHead(s) {
+    let el = sectionHeads.get(s.id);
+    if (!el) { el = h('h2', { class: 'section-title', dir: 'auto' }); sectionHeads.set(s.id, el); }
+    replace(el, tl(s.title, contentLang));
+    return el;
+  }
+
+  function clauseView(c) {
+    const el = h('article', { class: 'clause', dataset: { clause: c.id } });
+    const titleId = newId('clause');
+    const titleEl = h('h3', { class: 'clause-title', id: titleId });
+    const badgeEl = h('span', { class: 'badge' });
+    const stateEl = h('span', { class: 'sync-state', 'aria-live': 'polite' });
+    const cursorsEl = h('ul', { class: 'cursors', 'aria-label': t('decl.othersEditing') });
+    const actionsEl = h('div', { class: 'clause-actions' });
+    const body = h('div', { class: 'clause-body' });
+    const docs = [];
+    let clause = c;
+    let destroyed = false;
+    let status = statusOf(c, contentLang, decl.original);
+
+    const translating = isTranslator() && contentLang !== decl.original;
+    const editable = canDraft() || translating;
+    const mainDoc = docOf(c, contentLang);
+    const origDoc = translating ? docOf(c, decl.original) : null;
+
+    function showStatus() {
+      if (!status) { badgeEl.hidden = true; return; }
+      badgeEl.hidden = false;
+      badgeEl.className = `badge tr-${status}`;
+      replace(badgeEl, t(`trstatus.${status}`));
+    }
+
+    function showCursors(list) {
+      const others = list.filter((x) => x.delegate !== myId());
+      replace(cursorsEl, others.map((x) => h('li', null, t('decl.editingHere', { name: x.name }))));
+    }
+
+    function readOnlyText(docId, lang) {
+      const p = h('p', { class: 'clause-text', dir: 'auto', lang }, loading());
+      if (docId == null) { replace(p, h('em', null, t('decl.noText'))); return p; }
+      const dc = new DocClient(app.socket, docId, {
+        onChange: () => replace(p, dc.text || h('em', null, t('decl.noText'))),
+        onCursors: showCursors,
+        onStatus: (s) => { if (lang === contentLang) { status = s; showStatus(); } },
+      });
+      docs.push(dc);
+      dc.open().then(() => {
+        if (lang === contentLang && dc.status) { status = dc.status; showStatus(); }
+      }).catch((err) => { if (!destroyed) app.error(err); });
+      return p;
+    }
+
+    function editor(docId, lang) {
+      const taId = newId('ta');
+      const ta = h('textarea', { id: taId, class: 'clause-editor', dir: 'auto', lang, rows: 3, disabled: true, spellcheck: 'true' });
+      const label = h('label', { for: taId, class: 'visually-hidden' });
+      const wrap = h('div', { class: 'editor-wrap' }, label, ta);
+      if (docId == null) { replace(wrap, h('em', null, t('decl.noText'))); return { wrap, label }; }
+      let binding = null;
+      const dc = new DocClient(app.socket, docId, {
+        onChange: (op) => binding?.remote(op),
+        onCursors: showCursors,
+        onStatus: (s) => { status = s; showStatus(); },
+        onState: (s) => replace(stateEl, t(`sync.${s}`)),
+        onError: (err) => app.error(err),
+      });
+      docs.push(dc);
+      dc.open().then(() => {
+        if (destroyed) return;
+        binding = bindTextarea(ta, dc);
+        ta.disabled = false;
+        if (dc.status) { status = dc.status; showStatus(); }
+        requestAnimationFrame(() => autosize(ta));
+      }).catch((err) => { if (!destroyed) app.error(err); });
+      return { wrap, label, ta, dc, unbind: () => binding?.destroy() };
+    }
+
+    let ed = null;
+    if (translating) {
+      const origCol = h('div', { class: 'col' },
+        h('h4', null, t('decl.original', { lang: languageName(decl.original) })),
+        readOnlyText(origDoc, decl.original));
+      ed = editor(mainDoc, contentLang);
+      const diffBox = h('div', { class: 'diff-box', 'aria-live': 'polite' });
+      const trCol = h('div', { class: 'col' },
+        h('h4', null, t('decl.translation', { lang: languageName(contentLang) })),
+        ed.wrap,
+        h('div', { class: 'actions' },
+          actionButton(t('decl.showChanges'), async () => {
+            const r = await app.request('translation.diff', { doc: mainDoc });
+            replace(diffBox, renderDiff(r));
+          }, app, { class: 'secondary' }),
+          actionButton(t('decl.confirm'), async () => {
+            const r = await app.request('translation.confirm', { doc: mainDoc });
+            status = r.status || 'current'; showStatus();
+            replace(diffBox);
+            app.notify(t('decl.confirmed'));
+          }, app, { class: 'primary' }),
+          actionButton(t('decl.machine'), async () => {
+            const r = await app.request('translation.machine', { doc: mainDoc });
+            if (r.status) { status = r.status; showStatus(); }
+            ed.dc?.resync();
+            app.notify(t('decl.machineDone'));
+          }, app, { class: 'secondary' })),
+        diffBox);
+      replace(body, h('div', { class: 'side-by-side' }, origCol, trCol));
+    } else if (editable) {
+      ed = editor(mainDoc, contentLang);
+      replace(body, ed.wrap);
+    } else {
+      replace(body, readOnlyText(mainDoc, contentLang));
+    }
+
+    append(el, h('div', { class: 'clause-head' }, titleEl, badgeEl, stateEl), body, cursorsEl, actionsEl);
+    showStatus();
+
+    function renderActions(index, all) {
+      if (!canDraft()) { replace(actionsEl); return; }
+      const label = titleEl.textContent;
+      const del = h('button', { type: 'button', class: 'danger-outline', 'aria-label': `${t('decl.delete')}: ${label}` }, t('decl.delete'));
+      del.addEventListener('click', () => {
+        const yes = actionButton(t('decl.confirmDelete'), async () => {
+          const r = await app.request('clause.delete', { clause: clause.id });
+          await refresh(r.declaration);
+          replace(liveNote, t('decl.deleted'));
+        }, app, { class: 'danger' });
+        const no = h('button', { type: 'button', class: 'secondary', onclick: () => renderActions(index, all) }, t('action.cancel'));
+        replace(actionsEl, h('span', null, t('decl.reallyDelete', { clause: label })), yes, no);
+        no.focus();
+      });
+      replace(actionsEl,
+        actionButton(t('decl.addAfter'), () => insertClause(clause.id, clause.kind === 'preamble' ? 'preamble' : 'clause', clause.section), app,
+          { class: 'secondary', 'aria-label': `${t('decl.addAfter')}: ${label}` }),
+        actionButton(t('decl.moveUp'), async () => {
+          const after = index >= 2 ? all[index - 2].id : null;
+          const r = await app.request('clause.move', { clause: clause.id, after });
+          await refresh(r.declaration);
+          views.get(clause.id)?.focusAction('up');
+        }, app, { class: 'secondary', disabled: index === 0, dataset: { act: 'up' }, 'aria-label': `${t('decl.moveUp')}: ${label}` }),
+        actionButton(t('decl.moveDown'), async () => {
+          const r = await app.request('clause.move', { clause: clause.id, after: all[index + 1].id });
+          await refresh(r.declaration);
+          views.get(clause.id)?.focusAction('down');
+        }, app, { class: 'secondary', disabled: index === all.length - 1, dataset: { act: 'down' }, 'aria-label': `${t('decl.moveDown')}: ${label}` }),
+        del);
+    }
+
+    return {
+      el,
+      update(c2, number, index, all) {
+        clause = c2;
+        const label = c2.kind === 'preamble' ? t('decl.preambleN', { n: all.slice(0, index + 1).filter((x) => x.kind === 'preamble').length })
+          : t('decl.clauseN', { n: number });
+        replace(titleEl, label);
+        if (ed?.label) replace(ed.label, t('decl.textOf', { clause: label }));
+        el.setAttribute('aria-labelledby', titleId);
+        if (!docs.length || status == null) { status = statusOf(c2, contentLang, decl.original) ?? status; showStatus(); }
+        renderActions(index, all);
+      },
+      focus() { (ed?.ta || titleEl).focus(); },
+      focusAction(act) {
+        const b = actionsEl.querySelector(`[data-act="${act}"]`);
+        (b && !b.disabled ? b : actionsEl.querySelector('button'))?.focus();
+      },
+      destroy() {
+        destroyed = true;
+        ed?.unbind?.();
+        for (const d of docs) d.close();
+      },
+    };
+  }
+
+  function renderDiff(r) {
+    const before = r.before ?? '';
+    const after = r.after ?? '';
+    if (before === after) return h('p', null, t('decl.noChanges'));
+    const a = Array.from(before); const b = Array.from(after);
+    let p = 0; while (p < a.length && p < b.length && a[p] === b[p]) p++;
+    let s = 0; while (s < a.length - p && s < b.length - p && a[a.length - 1 - s] === b[b.length - 1 - s]) s++;
+    return h('div', null,
+      h('h5', null, t('decl.changesSince')),
+      h('p', { class: 'diff', dir: 'auto', lang: decl.original },
+        a.slice(0, p).join(''),
+        s + p < a.length && h('del', null, a.slice(p, a.length - s).join('')),
+        s + p < b.length && h('ins', null, b.slice(p, b.length - s).join('')),
+        a.slice(a.length - s).join('')));
+  }
+
+  const unsub = [
+    app.socket.on('declaration.changed', (m) => {
+      const d = m.declaration;
+      if (d === declId || d?.id === declId) refresh(typeof d === 'object' ? d : null).catch((err) => app.error(err));
+    }),
+    app.socket.onResume(() => {
+      app.request('declaration.get', { declaration: declId, subscribe: true })
+        .then((r) => { decl = r.declaration; sync(false); }).catch((err) => app.error(err));
+    }),
+    app.onChange(() => sync(false)),
+  ];
+
+  replace(main, headEl, toolsEl, listEl, liveNote);
+  sync(true);
+
+  return () => {
+    for (const u of unsub) u();
+    for (const v of views.values()) v.destroy();
+    views.clear();
+  };
+}
+
+function append(el, ...children) { for (const c of children) el.append(c); }

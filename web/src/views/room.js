@@ -1,0 +1,94 @@
+// A workshop room or the plenary: join, show who is present (live from `presence`), leave
+// when the user navigates away; re-join after a reconnect.
+import { h, replace } from '../dom.js';
+import { t, tl, tp } from '../i18n.js';
+import { heading, loading, localized, sessionOrTimeout } from './common.js';
+
+// Routes: #/workshop/ID (a workshop: its room) or #/room/ID (the plenary or any room).
+export async function render({ app, main, params, isCurrent }) {
+  let roomId = params.room;
+  replace(main, heading(t('room.title')), loading());
+  await sessionOrTimeout(app);
+  if (!isCurrent()) return;
+  let data = null;
+  try { data = await app.forum(); } catch (err) { app.error(err); }
+  if (!isCurrent()) return;
+
+  // A room hosts several workshops over the days; a workshop names its room.
+  let workshop = null;
+  for (const slot of data?.programme?.slots || []) {
+    for (const w of slot.workshops || []) if (params.workshop != null ? w.id === params.workshop : false) workshop = w;
+  }
+  if (params.workshop != null) {
+    if (!workshop) { replace(main, heading(t('room.title')), h('p', null, t('error.not_found'))); return; }
+    roomId = workshop.room;
+  }
+  const isPlenary = data?.plenary === roomId;
+  const orgName = new Map((data?.organisations || []).map((o) => [o.id, o.name]));
+  const title = workshop ? localized('span', workshop.title) : isPlenary ? t('room.plenary') : t('room.title');
+
+  const present = new Map(); // delegate id -> {delegate, name, organisation}
+  const countEl = h('p', { class: 'count' });
+  const listEl = h('ul', { class: 'presence', id: 'presence-list', 'aria-labelledby': 'present-h' });
+  const changes = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
+  const stateEl = h('p', { class: 'room-state' });
+
+  function renderList() {
+    const people = [...present.values()].sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    replace(countEl, tp('room.count', people.length));
+    replace(listEl, people.map((p) => h('li', { dataset: { delegate: p.delegate } },
+      h('span', { class: 'person-name' }, p.name),
+      p.organisation != null && h('span', { class: 'person-org' }, orgName.get(p.organisation) || (typeof p.organisation === 'string' ? p.organisation : '')),
+      app.me && p.delegate === app.me.id && h('span', { class: 'badge' }, t('room.you')))));
+  }
+
+  replace(main,
+    h('p', { class: 'breadcrumb' }, h('a', { href: `#/forum/${app.forumId}` }, t('room.back'))),
+    heading(title),
+    workshop && h('p', { class: 'lead' }, tl(workshop.location)),
+    isPlenary && h('p', null, t('room.plenaryText')),
+    stateEl,
+    h('section', { 'aria-labelledby': 'present-h' },
+      h('h2', { id: 'present-h' }, t('room.present')), countEl, listEl),
+    changes);
+
+  let joined = false;
+  async function join() {
+    try {
+      const reply = await app.request('room.join', { room: roomId });
+      if (!isCurrent()) return;
+      joined = true;
+      present.clear();
+      for (const p of reply.present || []) present.set(p.delegate, p);
+      replace(stateEl, t('room.joined'));
+      renderList();
+    } catch (err) {
+      if (!isCurrent()) return;
+      replace(stateEl, err.code === 'not_accredited' ? t('room.needAccreditation') : '');
+      app.error(err);
+    }
+  }
+
+  const unsub = [
+    app.socket.on('presence', (m) => {
+      if (m.room !== roomId || !m.delegate) return;
+      const p = m.delegate;
+      if (m.event === 'join') {
+        present.set(p.delegate, p);
+        if (!app.me || p.delegate !== app.me.id) replace(changes, t('room.arrived', { name: p.name }));
+      } else if (m.event === 'leave') {
+        present.delete(p.delegate);
+        replace(changes, t('room.left', { name: p.name }));
+      }
+      renderList();
+    }),
+    app.socket.onResume(() => { if (joined) join(); }),
+  ];
+  renderList();
+  await join();
+
+  return () => {
+    for (const u of unsub) u();
+    if (joined) app.request('room.leave', { room: roomId }, { queue: false, resend: false }).catch(() => {});
+  };
+}
