@@ -37,7 +37,10 @@ class App {
       const had = !!this.token;
       this.setToken(null);
       this.setMe(null);
-      if (had) this.error(t(m.code === 'revoked' ? 'session.revoked' : 'session.expired'));
+      if (had) {
+        const text = t(m.code === 'revoked' ? 'session.revoked' : 'session.expired');
+        if (!/^#\/(join)?$/.test(location.hash)) { this.flashText = text; location.hash = '#/join'; } else this.error(text);
+      }
     });
     this.socket.on('accreditation', (m) => {
       if (this.me && m.delegate && m.delegate.id === this.me.id) {
@@ -101,7 +104,11 @@ class App {
     if (typeof errOrText !== 'string') console.warn(errOrText);
   }
 
-  clearError() { replace(document.getElementById('alerts')); }
+  /** Clear the error shown, or show the message kept for the next view (flashText). */
+  clearError() {
+    replace(document.getElementById('alerts'));
+    if (this.flashText) { const f = this.flashText; this.flashText = null; this.error(f); }
+  }
 }
 
 export function errorText(err) {

@@ -207,7 +207,7 @@ export class Socket {
       else entry.reject(new ProtocolError(msg.code, msg.message, msg));
       return;
     }
-    if (msg.type === 'revoked') this.emit('auth-lost', { code: 'revoked', reason: msg.reason });
+    if (msg.type === 'revoked') this.emit('auth-lost', { code: msg.reason === 'expired' ? 'token_expired' : 'revoked', reason: msg.reason });
     this.emit(msg.type, msg);
   }
 

@@ -39,13 +39,17 @@ export function diffOp(oldText, newText, caret) {
   const a = Array.from(oldText);
   const b = Array.from(newText);
   const min = Math.min(a.length, b.length);
-  // The edited range ends at the caret, so the common suffix may not reach before it.
-  let suf = 0;
-  const maxSuf = caret == null ? min : Math.min(min, Math.max(0, b.length - caret));
-  while (suf < maxSuf && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
   let pre = 0;
-  const maxPre = min - suf;
-  while (pre < maxPre && a[pre] === b[pre]) pre++;
+  let suf = 0;
+  if (caret == null) {
+    while (pre < min && a[pre] === b[pre]) pre++;
+    while (suf < min - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  } else {
+    // The edited range ends at the caret, so the common suffix may not reach before it.
+    const maxSuf = Math.min(min, Math.max(0, b.length - caret));
+    while (suf < maxSuf && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+    while (pre < min - suf && a[pre] === b[pre]) pre++;
+  }
   const del = a.length - pre - suf;
   const ins = b.slice(pre, b.length - suf).join('');
   const op = [];

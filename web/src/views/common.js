@@ -52,10 +52,19 @@ export function formatTime(s, opts, timeZone) {
 }
 
 export function formatRange(a, b, timeZone) {
-  const day = formatTime(a, { weekday: 'long', day: 'numeric', month: 'long' }, timeZone);
-  const from = formatTime(a, { hour: '2-digit', minute: '2-digit' }, timeZone);
-  const to = formatTime(b, { hour: '2-digit', minute: '2-digit' }, timeZone);
-  return `${day}, ${from}–${to}`;
+  const toDate = (x) => {
+    if (!x) return null;
+    const wall = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/.test(x);
+    return { d: new Date(wall ? (x.length === 10 ? `${x}T00:00Z` : `${x}Z`) : x), wall };
+  };
+  const from = toDate(a); const to = toDate(b);
+  if (!from || Number.isNaN(from.d.getTime())) return '';
+  const opts = { weekday: 'long', day: 'numeric', month: 'long', hour: '2-digit', minute: '2-digit' };
+  const tz = from.wall ? 'UTC' : timeZone;
+  let fmt;
+  try { fmt = new Intl.DateTimeFormat(getLang(), { ...opts, timeZone: tz }); } catch { fmt = new Intl.DateTimeFormat(getLang(), opts); }
+  if (to && !Number.isNaN(to.d.getTime()) && fmt.formatRange) return fmt.formatRange(from.d, to.d);
+  return fmt.format(from.d);
 }
 
 export const langList = (codes) => (codes || []).map((c) => languageName(c)).join(', ');
