@@ -203,6 +203,16 @@ export class Socket {
       }
       this.pending.delete(msg.re);
       clearTimeout(entry.timer);
+      if (msg.type === 'error' && msg.code === 'rate_limited' && entry.type && (entry.retries || 0) < 5) {
+        // Not processed: send it again a little later (the server's bucket refills).
+        entry.retries = (entry.retries || 0) + 1;
+        setTimeout(() => {
+          if (this.ready && this.ws && this.ws.readyState === 1) this.sendEntry(entry);
+          else if (entry.opts.queue || entry.opts.resend) this.queue.push(entry);
+          else entry.reject(new ProtocolError('disconnected', 'disconnected'));
+        }, 500 * 2 ** entry.retries);
+        return;
+      }
       if (msg.type === 'ok') entry.resolve(msg);
       else entry.reject(new ProtocolError(msg.code, msg.message, msg));
       return;

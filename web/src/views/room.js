@@ -2,7 +2,8 @@
 // when the user navigates away; re-join after a reconnect.
 import { h, replace } from '../dom.js';
 import { t, tl, tp } from '../i18n.js';
-import { heading, loading, localized, sessionOrTimeout } from './common.js';
+import { formatRange, heading, langList, loading, localized, sessionOrTimeout } from './common.js';
+import { languageName } from '../i18n.js';
 
 // Routes: #/workshop/ID (a workshop: its room) or #/room/ID (the plenary or any room).
 export async function render({ app, main, params, isCurrent }) {
@@ -24,6 +25,7 @@ export async function render({ app, main, params, isCurrent }) {
     roomId = workshop.room;
   }
   const isPlenary = data?.plenary === roomId;
+  const slotOf = (w) => (data?.programme?.slots || []).find((sl) => sl.id === w.slot || (sl.workshops || []).includes(w));
   const orgName = new Map((data?.organisations || []).map((o) => [o.id, o.name]));
   const title = workshop ? localized('span', workshop.title) : isPlenary ? t('room.plenary') : t('room.title');
 
@@ -45,7 +47,11 @@ export async function render({ app, main, params, isCurrent }) {
   replace(main,
     h('p', { class: 'breadcrumb' }, h('a', { href: `#/forum/${app.forumId}` }, t('room.back'))),
     heading(title),
-    workshop && h('p', { class: 'lead' }, tl(workshop.location)),
+    workshop && h('p', { class: 'lead' }, tl(workshop.location), ' · ',
+      formatRange(slotOf(workshop)?.starts, slotOf(workshop)?.ends, data?.forum?.timezone)),
+    workshop && h('p', null, t('workshop.language'), ': ', languageName(workshop.working_language), ' · ',
+      t('workshop.interpretation'), ': ', (workshop.interpretation || []).length ? langList(workshop.interpretation) : t('workshop.noInterpretation')),
+    workshop?.description && localized('p', workshop.description),
     isPlenary && h('p', null, t('room.plenaryText')),
     stateEl,
     h('section', { 'aria-labelledby': 'present-h' },
