@@ -2,7 +2,7 @@
 // arrive live in the console and accredits it; the delegate sees the status change live.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { closeAll, errorReplies, invalidFrames, launch, loginWithCode, openPage } from './helpers.mjs';
+import { closeAll, errorReplies, invalidFrames, checkReceived, launch, loginWithCode, openPage } from './helpers.mjs';
 import { demoLogin, missing, seed, startServer } from './server.mjs';
 
 const skip = missing() || false;
@@ -53,6 +53,7 @@ test('registration arrives live at the organiser, who accredits it; the delegate
     for (const p of [organiser, delegate]) {
       assert.deepEqual(p.errors, [], 'no console errors');
       assert.deepEqual(invalidFrames(p), [], 'frames match the client schemas');
+      checkReceived(p, 'accreditation');
       assert.deepEqual(errorReplies(p), [], 'no error replies');
     }
   } finally {

@@ -4,7 +4,7 @@
 // counted in code points.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { closeAll, errorReplies, invalidFrames, launch, loginWithCode, openPage, until, WsClient } from './helpers.mjs';
+import { closeAll, errorReplies, invalidFrames, checkReceived, launch, loginWithCode, openPage, until, WsClient } from './helpers.mjs';
 import { demoLogin, missing, startServer } from './server.mjs';
 
 const skip = missing() || false;
@@ -74,6 +74,7 @@ test('concurrent typing in one clause converges to the server text', { skip }, a
     for (const p of [a, b]) {
       assert.deepEqual(p.errors, []);
       assert.deepEqual(invalidFrames(p), []);
+      checkReceived(p, 'editing');
       assert.deepEqual(errorReplies(p), []);
     }
   } finally {

@@ -25,20 +25,46 @@ export async function launch() {
 
 // ---- protocol schemas for the frames the browser sends ----
 let validators = null;
-function clientValidators() {
+function loadValidators() {
   if (validators) return validators;
-  validators = new Map();
+  validators = { client: new Map(), ok: new Map(), push: new Map(), error: null };
   const dir = join(root, 'protocols/schemas');
-  let files;
-  try { files = readdirSync(join(dir, 'client')); } catch { return validators; }
+  try { readdirSync(join(dir, 'client')); } catch { return validators; }
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   for (const f of readdirSync(join(dir, 'defs'))) ajv.addSchema(JSON.parse(readFileSync(join(dir, 'defs', f), 'utf8')));
-  for (const f of files) {
-    const schema = JSON.parse(readFileSync(join(dir, 'client', f), 'utf8'));
-    validators.set(f.replace(/\.json$/, ''), ajv.compile(schema));
-  }
+  const load = (sub, map) => {
+    for (const f of readdirSync(join(dir, sub))) {
+      if (!f.endsWith('.json')) continue;
+      map.set(f.replace(/\.json$/, ''), ajv.compile(JSON.parse(readFileSync(join(dir, sub, f), 'utf8'))));
+    }
+  };
+  load('client', validators.client);
+  load('server/ok', validators.ok);
+  load('server/push', validators.push);
+  validators.error = ajv.compile(JSON.parse(readFileSync(join(dir, 'server/error.json'), 'utf8')));
   return validators;
+}
+const clientValidators = () => loadValidators().client;
+
+/**
+ * Frames the page received that do not match protocols/schemas/server: `ok` replies by the
+ * type of the request they answer, pushes by their type, errors by server/error.json.
+ */
+export function invalidReceived(page) {
+  const v = loadValidators();
+  if (!v.error) return [];
+  const sentType = new Map(page.sent.map((m) => [m.id, m.type]));
+  const bad = [];
+  for (const m of page.received) {
+    let validate;
+    if (m.type === 'ok') validate = v.ok.get(sentType.get(m.re));
+    else if (m.type === 'error') validate = v.error;
+    else validate = v.push.get(m.type);
+    if (!validate) { bad.push({ frame: m, error: 'no schema' }); continue; }
+    if (!validate(m)) bad.push({ frame: JSON.stringify(m).slice(0, 300), errors: validate.errors.slice(0, 3) });
+  }
+  return bad;
 }
 
 /** A browser context + page with collected console errors and sent frames. */
@@ -69,6 +95,22 @@ export function invalidFrames(page) {
     if (!validate(m)) bad.push({ frame: m, errors: validate.errors });
   }
   return bad;
+}
+
+/**
+ * Checks the frames received against the server schemas. Violations are printed (prefixed
+ * "PROTOCOL:") and fail the test only with PLENARY_E2E_STRICT=1: these tests are about the
+ * browser; the server's contract has its own tests in tests/contract.
+ */
+export function checkReceived(page, label = '') {
+  const bad = invalidReceived(page);
+  if (!bad.length) return;
+  const seen = new Set();
+  for (const b of bad) {
+    const line = `PROTOCOL: ${label} server frame does not match its schema: ${JSON.stringify(b.errors?.map((e) => `${e.instancePath} ${e.message}`) ?? b.error)} in ${String(b.frame).slice(0, 200)}`;
+    if (!seen.has(line)) { seen.add(line); console.log(line); }
+  }
+  if (process.env.PLENARY_E2E_STRICT === '1') throw new Error(`${bad.length} server frames do not match protocols/schemas/server`);
 }
 
 /** Error replies the page received, except the codes listed. */

@@ -2,7 +2,7 @@
 // list, and disappear when one leaves (navigates away).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { closeAll, errorReplies, invalidFrames, launch, loginWithCode, openPage } from './helpers.mjs';
+import { closeAll, errorReplies, invalidFrames, checkReceived, launch, loginWithCode, openPage } from './helpers.mjs';
 import { missing, seed, startServer } from './server.mjs';
 
 const skip = missing() || false;
@@ -41,6 +41,7 @@ test('two delegates in one workshop room see each other arrive and leave', { ski
     for (const p of [a, b]) {
       assert.deepEqual(p.errors, []);
       assert.deepEqual(invalidFrames(p), []);
+      checkReceived(p, 'presence');
       assert.deepEqual(errorReplies(p), []);
     }
   } finally {

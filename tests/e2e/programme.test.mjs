@@ -3,7 +3,7 @@
 // capacity), and the link to the plenary.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { closeAll, errorReplies, invalidFrames, launch, loginWithCode, openPage } from './helpers.mjs';
+import { closeAll, errorReplies, invalidFrames, checkReceived, launch, loginWithCode, openPage } from './helpers.mjs';
 import { demoLogin, missing, seed, startServer } from './server.mjs';
 
 const skip = missing() || false;
@@ -47,6 +47,7 @@ test('organiser logs in with a badge code and sees the programme with parallel w
 
     assert.deepEqual(page.errors, [], 'no console errors');
     assert.deepEqual(invalidFrames(page), [], 'every frame sent matches protocols/schemas/client');
+    checkReceived(page, 'programme');
     assert.deepEqual(errorReplies(page), [], 'no error replies');
   } finally {
     await closeAll([page]);

@@ -4,7 +4,7 @@
 // scrolling at 360 px, and touch targets (buttons, links styled as buttons, inputs) >= 44 px.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { axe, closeAll, invalidFrames, launch, loginWithCode, openPage, screenshot, WsClient } from './helpers.mjs';
+import { axe, closeAll, invalidFrames, checkReceived, launch, loginWithCode, openPage, screenshot, WsClient } from './helpers.mjs';
 import { demoLogin, missing, startServer } from './server.mjs';
 
 const skip = missing() || false;
@@ -49,6 +49,7 @@ async function check(page, name, ready) {
   }
   assert.deepEqual(page.errors, [], `console errors on ${name}`);
   assert.deepEqual(invalidFrames(page), [], `frames sent on ${name} match the client schemas`);
+  checkReceived(page, name);
 }
 
 const h1 = (text) => async (page) => { await page.locator('h1', { hasText: text }).waitFor(); };
