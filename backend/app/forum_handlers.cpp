@@ -1,0 +1,347 @@
+// The forum's people and programme: forum.list/get, rooms and presence, accreditation, access
+// codes and revocation by organisers.
+#include "app/hub.hpp"
+#include "auth/secrets.hpp"
+#include "protocol/errors.hpp"
+#include "protocol/fields.hpp"
+
+namespace plenary::app {
+
+using namespace protocol;
+
+namespace {
+const std::set<std::string> kRoles = {"delegate", "observer", "organiser", "moderator",
+                                      "rapporteur", "translator", "drafting"};
+json parse_or(const std::string& s, json fallback) {
+  try {
+    return json::parse(s);
+  } catch (...) {
+    return fallback;
+  }
+}
+}  // namespace
+
+void Hub::on_forum_list(ConnState&, const json&, const Reply& reply) {
+  json forums = json::array();
+  auto& st = reader_.prepare("SELECT id, name, starts, ends, languages FROM forums ORDER BY id");
+  while (st.step())
+    forums.push_back({{"id", st.int64(0)}, {"name", parse_or(st.text(1), st.text(1))},
+                      {"starts", st.opt_text(2).value_or("")}, {"ends", st.opt_text(3).value_or("")},
+                      {"languages", parse_or(st.text(4), json::array())}});
+  st.reset();
+  reply.ok({{"forums", forums}});
+}
+
+void Hub::on_forum_get(ConnState&, const json& m, const Reply& reply) {
+  std::int64_t forum = id_of(m, "forum");
+  auto& f = reader_.prepare("SELECT name, starts, ends, timezone, languages, voting_unit FROM forums WHERE id=?");
+  f.bind(1, forum);
+  if (!f.step()) {
+    f.reset();
+    fail("not_found", "no such forum");
+  }
+  json out;
+  out["forum"] = {{"id", forum}, {"name", parse_or(f.text(0), f.text(0))}, {"starts", f.opt_text(1).value_or("")},
+                  {"ends", f.opt_text(2).value_or("")}, {"timezone", f.text(3)},
+                  {"languages", parse_or(f.text(4), json::array())}, {"voting_unit", f.text(5)}};
+  f.reset();
+
+  json networks = json::array();
+  auto& n = reader_.prepare("SELECT id, name, COALESCE(scope,'') FROM networks WHERE forum=? ORDER BY name");
+  n.bind(1, forum);
+  while (n.step()) networks.push_back({{"id", n.int64(0)}, {"name", n.text(1)}, {"scope", n.text(2)}});
+  n.reset();
+  out["networks"] = networks;
+
+  json orgs = json::array();
+  std::map<std::int64_t, json> org_networks;
+  auto& on = reader_.prepare("SELECT organisation, network FROM organisation_networks JOIN organisations o "
+                             "ON o.id=organisation WHERE o.forum=?");
+  on.bind(1, forum);
+  while (on.step()) org_networks[on.int64(0)].push_back(on.int64(1));
+  on.reset();
+  auto& o = reader_.prepare("SELECT id, name, COALESCE(country,''), constituency FROM organisations WHERE forum=? ORDER BY name");
+  o.bind(1, forum);
+  while (o.step()) {
+    auto id = o.int64(0);
+    orgs.push_back({{"id", id}, {"name", o.text(1)}, {"country", o.text(2)}, {"constituency", o.text(3)},
+                    {"networks", org_networks.count(id) ? org_networks[id] : json::array()}});
+  }
+  o.reset();
+  out["organisations"] = orgs;
+
+  json slots = json::array();
+  std::map<std::int64_t, size_t> slot_index;
+  auto& s = reader_.prepare("SELECT id, name, starts, ends FROM slots WHERE forum=? ORDER BY starts, id");
+  s.bind(1, forum);
+  while (s.step()) {
+    slot_index[s.int64(0)] = slots.size();
+    slots.push_back({{"id", s.int64(0)}, {"name", parse_or(s.text(1), s.text(1))},
+                     {"starts", s.opt_text(2).value_or("")}, {"ends", s.opt_text(3).value_or("")},
+                     {"workshops", json::array()}});
+  }
+  s.reset();
+  auto& w = reader_.prepare(
+      "SELECT id, room, slot, COALESCE(location,''), title, description, COALESCE(working_language,''), "
+      "interpretation, capacity, moderator, rapporteur FROM workshops WHERE forum=? ORDER BY id");
+  w.bind(1, forum);
+  while (w.step()) {
+    json ws = {{"id", w.int64(0)}, {"room", w.int64(1)}, {"slot", w.is_null(2) ? json(nullptr) : json(w.int64(2))},
+               {"location", w.text(3)}, {"title", parse_or(w.text(4), json::object())},
+               {"description", parse_or(w.text(5), json::object())}, {"working_language", w.text(6)},
+               {"interpretation", parse_or(w.text(7), json::array())},
+               {"capacity", w.is_null(8) ? json(nullptr) : json(w.int64(8))},
+               {"moderator", w.is_null(9) ? json(nullptr) : json(w.int64(9))},
+               {"rapporteur", w.is_null(10) ? json(nullptr) : json(w.int64(10))}};
+    if (!w.is_null(2) && slot_index.count(w.int64(2))) slots[slot_index[w.int64(2)]]["workshops"].push_back(ws);
+  }
+  w.reset();
+  out["programme"] = {{"slots", slots}};
+  auto& p = reader_.prepare("SELECT room FROM plenaries WHERE forum=?");
+  p.bind(1, forum);
+  out["plenary"] = p.step() ? json(p.int64(0)) : json(nullptr);
+  p.reset();
+  reply.ok(out);
+}
+
+void Hub::on_room_join(ConnState& c, const json& m, const Reply& reply) {
+  std::int64_t room = id_of(m, "room");
+  require_accredited(c);
+  auto& st = reader_.prepare("SELECT forum FROM rooms WHERE id=?");
+  st.bind(1, room);
+  bool found = st.step() && st.int64(0) == c.forum;
+  st.reset();
+  if (!found) fail("not_found", "no such room in your forum");
+  bool first_conn = false;
+  if (!c.rooms.count(room)) {
+    c.rooms[room] = 0;
+    room_conns_[room].insert(c.conn->id());
+    first_conn = (rooms_[room][c.delegate]++ == 0);
+  }
+  json present = json::array();
+  std::set<std::int64_t> seen;
+  for (auto id : room_conns_[room]) {
+    auto* o = state(id);
+    if (!o || !seen.insert(o->delegate).second) continue;
+    present.push_back({{"delegate", o->delegate}, {"name", o->name},
+                       {"organisation", o->organisation ? json(o->organisation) : json(nullptr)}});
+  }
+  reply.ok({{"room", room}, {"present", present}});
+  if (first_conn) {
+    json who = {{"delegate", c.delegate}, {"name", c.name},
+                {"organisation", c.organisation ? json(c.organisation) : json(nullptr)}};
+    auto count = rooms_[room].size();
+    for (auto id : room_conns_[room]) {
+      auto* o = state(id);
+      if (!o) continue;
+      push(*o, {{"type", "presence"}, {"seq", ++o->rooms[room]}, {"room", room}, {"event", "join"},
+                {"delegate", who}, {"count", count}});
+    }
+  }
+}
+
+void Hub::leave_room(ConnState& c, std::int64_t room) {
+  if (!c.rooms.erase(room)) return;
+  room_conns_[room].erase(c.conn->id());
+  auto& members = rooms_[room];
+  if (--members[c.delegate] > 0) return;
+  members.erase(c.delegate);
+  json who = {{"delegate", c.delegate}, {"name", c.name},
+              {"organisation", c.organisation ? json(c.organisation) : json(nullptr)}};
+  for (auto id : room_conns_[room]) {
+    auto* o = state(id);
+    if (!o) continue;
+    push(*o, {{"type", "presence"}, {"seq", ++o->rooms[room]}, {"room", room}, {"event", "leave"},
+              {"delegate", who}, {"count", members.size()}});
+  }
+}
+
+void Hub::on_room_leave(ConnState& c, const json& m, const Reply& reply) {
+  std::int64_t room = id_of(m, "room");
+  require_login(c);
+  if (!c.rooms.count(room)) fail("not_found", "you are not in this room");
+  reply.ok({{"room", room}});
+  leave_room(c, room);
+}
+
+void Hub::on_delegate_list(ConnState& c, const json& m, const Reply& reply) {
+  std::int64_t forum = id_of(m, "forum");
+  require_role(c, {"organiser"});
+  require_forum(c, forum);
+  auto status = opt_string_of(m, "status", 20);
+  if (status && *status != "registered" && *status != "accredited" && *status != "rejected")
+    fail("bad_message", "field 'status' must be registered, accredited or rejected");
+  std::vector<std::int64_t> ids;
+  auto& st = reader_.prepare("SELECT id FROM delegates WHERE forum=? AND (?2 IS NULL OR status=?2) ORDER BY id");
+  st.bind(1, forum).bind(2, status);
+  while (st.step()) ids.push_back(st.int64(0));
+  st.reset();
+  json list = json::array();
+  for (auto id : ids) list.push_back(delegate_json(id, true));
+  reply.ok({{"delegates", list}});
+}
+
+void Hub::notify_accreditation(std::int64_t forum, std::int64_t delegate) {
+  json d = delegate_json(delegate, true);
+  for (auto& [id, c] : conns_) {
+    bool organiser = c.forum == forum && c.status == "accredited" && c.has("organiser");
+    if (organiser || c.delegate == delegate)
+      push(c, {{"type", "accreditation"}, {"seq", ++c.console_seq}, {"forum", forum}, {"delegate", d}});
+  }
+}
+
+void Hub::refresh_identity(std::int64_t delegate) {
+  for (auto& [id, c] : conns_)
+    if (c.delegate == delegate) attach_identity(c, delegate, c.session_hash, c.expires_at);
+}
+
+namespace {
+std::int64_t delegate_forum(store::Db& db, std::int64_t delegate) {
+  auto& st = db.prepare("SELECT forum FROM delegates WHERE id=?");
+  st.bind(1, delegate);
+  std::int64_t forum = st.step() ? st.int64(0) : 0;
+  st.reset();
+  return forum;
+}
+}  // namespace
+
+void Hub::on_delegate_accredit(ConnState& c, const json& m, const Reply& reply) {
+  std::int64_t delegate = id_of(m, "delegate");
+  require_role(c, {"organiser"});
+  std::int64_t forum = delegate_forum(reader_, delegate);
+  if (!forum) fail("not_found", "no such delegate");
+  require_forum(c, forum);
+  std::int64_t actor = c.delegate;
+  commit(
+      reply,
+      [=](store::Db& db) {
+        db.prepare("UPDATE delegates SET status='accredited', reject_reason=NULL WHERE id=?").bind(1, delegate).run();
+        db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
+            .bind(1, forum).bind(2, "delegate.accredited").bind(3, actor).bind(4, json{{"delegate", delegate}}.dump()).run();
+        return json();
+      },
+      [=, this](json) {
+        refresh_identity(delegate);
+        reply.ok({{"delegate", delegate_json(delegate, true)}});
+        notify_accreditation(forum, delegate);
+      });
+}
+
+void Hub::on_delegate_reject(ConnState& c, const json& m, const Reply& reply) {
+  std::int64_t delegate = id_of(m, "delegate");
+  std::string reason = string_of(m, "reason", 500);
+  require_role(c, {"organiser"});
+  std::int64_t forum = delegate_forum(reader_, delegate);
+  if (!forum) fail("not_found", "no such delegate");
+  require_forum(c, forum);
+  if (delegate == c.delegate) fail("not_allowed", "you cannot reject yourself");
+  std::int64_t actor = c.delegate;
+  commit(
+      reply,
+      [=](store::Db& db) {
+        db.prepare("UPDATE delegates SET status='rejected', reject_reason=? WHERE id=?").bind(1, reason).bind(2, delegate).run();
+        db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
+            .bind(1, forum).bind(2, "delegate.rejected").bind(3, actor)
+            .bind(4, json{{"delegate", delegate}, {"reason", reason}}.dump()).run();
+        return json();
+      },
+      [=, this](json) {
+        refresh_identity(delegate);
+        for (auto& [id, other] : conns_) {
+          if (other.delegate != delegate) continue;
+          auto rooms = other.rooms;
+          for (auto& [room, seq] : rooms) leave_room(other, room);
+        }
+        reply.ok({{"delegate", delegate_json(delegate, true)}});
+        notify_accreditation(forum, delegate);
+      });
+}
+
+void Hub::on_delegate_roles(ConnState& c, const json& m, const Reply& reply) {
+  std::int64_t delegate = id_of(m, "delegate");
+  auto roles = strings_of(m, "roles", 7, 20);
+  for (auto& r : roles)
+    if (!kRoles.count(r)) fail("bad_message", "unknown role '" + r + "'");
+  if (roles.empty()) fail("bad_message", "field 'roles' must name at least one role");
+  require_role(c, {"organiser"});
+  std::int64_t forum = delegate_forum(reader_, delegate);
+  if (!forum) fail("not_found", "no such delegate");
+  require_forum(c, forum);
+  std::int64_t actor = c.delegate;
+  commit(
+      reply,
+      [=](store::Db& db) {
+        db.prepare("DELETE FROM roles WHERE delegate=?").bind(1, delegate).run();
+        for (auto& r : roles) db.prepare("INSERT OR IGNORE INTO roles(delegate, role) VALUES(?,?)").bind(1, delegate).bind(2, r).run();
+        db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
+            .bind(1, forum).bind(2, "delegate.roles").bind(3, actor)
+            .bind(4, json{{"delegate", delegate}, {"roles", roles}}.dump()).run();
+        return json();
+      },
+      [=, this](json) {
+        refresh_identity(delegate);
+        reply.ok({{"delegate", delegate_json(delegate, true)}});
+        notify_accreditation(forum, delegate);
+      });
+}
+
+void Hub::on_access_code_create(ConnState& c, const json& m, const Reply& reply) {
+  std::int64_t forum = id_of(m, "forum");
+  std::string role = string_of(m, "role", 20);
+  std::string name = string_of(m, "name", 200);
+  auto organisation = opt_id_of(m, "organisation");
+  if (!kRoles.count(role)) fail("bad_message", "unknown role '" + role + "'");
+  require_role(c, {"organiser"});
+  require_forum(c, forum);
+  if (organisation) {
+    auto& o = reader_.prepare("SELECT 1 FROM organisations WHERE id=? AND forum=?");
+    o.bind(1, *organisation).bind(2, forum);
+    bool ok = o.step();
+    o.reset();
+    if (!ok) fail("not_found", "no such organisation in this forum");
+  }
+  std::string code = auth::new_access_code();
+  std::string hash = auth::hash_secret(code);
+  std::int64_t actor = c.delegate;
+  commit(
+      reply,
+      [=](store::Db& db) {
+        db.prepare("INSERT INTO delegates(forum, name, organisation, status) VALUES(?,?,?,'accredited')")
+            .bind(1, forum).bind(2, name).bind(3, organisation).run();
+        std::int64_t id = db.last_insert_id();
+        db.prepare("INSERT INTO roles(delegate, role) VALUES(?,?)").bind(1, id).bind(2, role).run();
+        db.prepare("INSERT INTO access_codes(code_hash, forum, delegate) VALUES(?,?,?)").bind(1, hash).bind(2, forum).bind(3, id).run();
+        db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
+            .bind(1, forum).bind(2, "access_code.created").bind(3, actor)
+            .bind(4, json{{"delegate", id}, {"role", role}}.dump()).run();
+        return json(id);
+      },
+      [=, this](json id) {
+        reply.ok({{"code", code}, {"delegate", delegate_json(id.get<std::int64_t>(), false)}});
+      });
+}
+
+void Hub::on_session_revoke(ConnState& c, const json& m, const Reply& reply) {
+  std::int64_t delegate = id_of(m, "delegate");
+  require_role(c, {"organiser"});
+  std::int64_t forum = delegate_forum(reader_, delegate);
+  if (!forum) fail("not_found", "no such delegate");
+  require_forum(c, forum);
+  std::int64_t actor = c.delegate;
+  commit(
+      reply,
+      [=](store::Db& db) {
+        db.prepare("UPDATE sessions SET revoked_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE delegate=? AND revoked_at IS NULL")
+            .bind(1, delegate).run();
+        int n = db.changes();
+        db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
+            .bind(1, forum).bind(2, "session.revoked").bind(3, actor).bind(4, json{{"delegate", delegate}}.dump()).run();
+        return json(n);
+      },
+      [=, this](json n) {
+        reply.ok({{"revoked", n}});
+        close_delegate(delegate, "an organiser ended this session");
+      });
+}
+
+}  // namespace plenary::app

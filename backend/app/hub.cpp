@@ -1,0 +1,338 @@
+#include "app/hub.hpp"
+
+#include <chrono>
+#include <sstream>
+
+#include "protocol/errors.hpp"
+#include "app/translation.hpp"
+#include "app/translator_impl.hpp"
+
+namespace plenary::app {
+
+using protocol::fail;
+
+// ---- Reply -------------------------------------------------------------------------------
+
+void Reply::ok(json fields) const {
+  fields["type"] = "ok";
+  fields["re"] = re_;
+  auto frame = std::make_shared<const std::string>(fields.dump(-1, ' ', false, json::error_handler_t::replace));
+  hub_->release(conn_, slot_, [hub = hub_, frame](ConnState& c) { hub->push_raw(c, frame); });
+}
+
+void Reply::error(const std::string& code, const std::string& message) const {
+  json e = {{"type", "error"}, {"re", re_}, {"code", code}, {"message", message}};
+  auto frame = std::make_shared<const std::string>(e.dump(-1, ' ', false, json::error_handler_t::replace));
+  hub_->release(conn_, slot_, [hub = hub_, frame](ConnState& c) { hub->push_raw(c, frame); });
+}
+
+void Reply::emit(std::function<void(ConnState&)> fn) const { hub_->release(conn_, slot_, std::move(fn)); }
+
+// ---- Hub ---------------------------------------------------------------------------------
+
+Hub::Hub(boost::asio::io_context& ioc, const net::Config& config, store::Committer& committer)
+    : ioc_(ioc),
+      strand_(boost::asio::make_strand(ioc)),
+      config_(config),
+      committer_(committer),
+      reader_(config.db, store::Db::Mode::ReadOnly),
+      tick_(strand_),
+      sweep_(strand_),
+      translator_(make_translator()) {
+  handlers_ = {
+      {"hello", &Hub::on_hello},
+      {"login", &Hub::on_login},
+      {"register", &Hub::on_register},
+      {"logout", &Hub::on_logout},
+      {"forum.list", &Hub::on_forum_list},
+      {"forum.get", &Hub::on_forum_get},
+      {"room.join", &Hub::on_room_join},
+      {"room.leave", &Hub::on_room_leave},
+      {"delegate.list", &Hub::on_delegate_list},
+      {"delegate.accredit", &Hub::on_delegate_accredit},
+      {"delegate.reject", &Hub::on_delegate_reject},
+      {"delegate.roles", &Hub::on_delegate_roles},
+      {"access_code.create", &Hub::on_access_code_create},
+      {"session.revoke", &Hub::on_session_revoke},
+      {"declaration.create", &Hub::on_declaration_create},
+      {"declaration.list", &Hub::on_declaration_list},
+      {"declaration.get", &Hub::on_declaration_get},
+      {"declaration.phase", &Hub::on_declaration_phase},
+      {"section.insert", &Hub::on_section_insert},
+      {"clause.insert", &Hub::on_clause_insert},
+      {"clause.move", &Hub::on_clause_move},
+      {"clause.delete", &Hub::on_clause_delete},
+      {"doc.open", &Hub::on_doc_open},
+      {"doc.op", &Hub::on_doc_op},
+      {"doc.close", &Hub::on_doc_close},
+      {"doc.cursor", &Hub::on_doc_cursor},
+      {"translation.diff", &Hub::on_translation_diff},
+      {"translation.confirm", &Hub::on_translation_confirm},
+      {"translation.machine", &Hub::on_translation_machine},
+  };
+}
+
+Hub::~Hub() { workers_.join(); }
+
+void Hub::start() {
+  auto tick = std::make_shared<std::function<void()>>();
+  *tick = [this, tick] {
+    tick_.expires_after(std::chrono::milliseconds(config_.tick_ms));
+    tick_.async_wait([this, tick](boost::system::error_code ec) {
+      if (ec || stopping_) return;
+      flush_docs();
+      (*tick)();
+    });
+  };
+  boost::asio::post(strand_, [tick] { (*tick)(); });
+  auto sweep = std::make_shared<std::function<void()>>();
+  *sweep = [this, sweep] {
+    sweep_.expires_after(std::chrono::seconds(15));
+    sweep_.async_wait([this, sweep](boost::system::error_code ec) {
+      if (ec || stopping_) return;
+      expire_sessions();
+      (*sweep)();
+    });
+  };
+  boost::asio::post(strand_, [sweep] { (*sweep)(); });
+}
+
+void Hub::drain() {
+  stopping_ = true;
+  boost::asio::post(strand_, [this] {
+    tick_.cancel();
+    sweep_.cancel();
+  });
+  // Pending commits finish and their acknowledgements are queued before the caller stops I/O.
+  for (int i = 0; i < 500 && in_flight_ > 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  std::promise<void> flushed;
+  boost::asio::post(strand_, [this, &flushed] {
+    flush_docs();
+    flushed.set_value();
+  });
+  flushed.get_future().wait_for(std::chrono::seconds(2));
+}
+
+ConnState* Hub::state(std::uint64_t conn) {
+  auto it = conns_.find(conn);
+  return it == conns_.end() ? nullptr : &it->second;
+}
+
+void Hub::connection_opened(std::shared_ptr<Connection> conn) {
+  connections_++;
+  boost::asio::post(strand_, [this, conn = std::move(conn)]() mutable {
+    auto id = conn->id();
+    conns_[id].conn = std::move(conn);
+  });
+}
+
+void Hub::connection_closed(std::uint64_t id) {
+  connections_--;
+  boost::asio::post(strand_, [this, id] {
+    auto* c = state(id);
+    if (!c) return;
+    auto rooms = c->rooms;
+    for (auto& [room, seq] : rooms) leave_room(*c, room);
+    for (auto& [doc, sub] : c->docs) {
+      if (auto it = docs_.all().find(doc); it != docs_.all().end()) it->second->subscribers.erase(id);
+      auto cit = cursors_.find(doc);
+      if (cit != cursors_.end() && cit->second.erase(id)) dirty_cursors_.insert(doc);
+    }
+    conns_.erase(id);
+  });
+}
+
+void Hub::frame_rejected(std::uint64_t id, std::string code, std::string message) {
+  messages_in_++;
+  boost::asio::post(strand_, [this, id, code = std::move(code), message = std::move(message)] {
+    auto* c = state(id);
+    if (!c) return;
+    errors_++;
+    Reply(this, id, c->next_slot++, nullptr).error(code, message);
+  });
+}
+
+void Hub::frame_received(std::uint64_t id, std::string text) {
+  messages_in_++;
+  // Parse off the strand: sessions run on their own strands, in parallel.
+  json msg;
+  std::string parse_error;
+  try {
+    msg = json::parse(text);
+  } catch (const json::parse_error& e) {
+    parse_error = e.what();
+  }
+  boost::asio::post(strand_, [this, id, msg = std::move(msg), parse_error = std::move(parse_error)]() mutable {
+    auto* c = state(id);
+    if (!c) return;
+    if (c->busy) {
+      c->backlog.emplace_back(std::move(msg), std::move(parse_error));
+      return;
+    }
+    process(*c, std::move(msg), parse_error);
+  });
+}
+
+void Hub::process(ConnState& c, json msg, const std::string& parse_error) {
+  std::uint64_t id = c.conn->id();
+  std::uint64_t slot = c.next_slot++;
+  json re = nullptr;
+  if (msg.is_object()) {
+    auto it = msg.find("id");
+    if (it != msg.end() && (it->is_string() || it->is_number_integer())) re = *it;
+  }
+  Reply reply(this, id, slot, re);
+  if (!parse_error.empty()) {
+    errors_++;
+    return reply.error("bad_json", "the frame is not valid JSON: " + parse_error);
+  }
+  if (!msg.is_object()) return reply.error("bad_message", "a message must be a JSON object");
+  if (re.is_null()) return reply.error("bad_message", "field 'id' (a string or integer) is required");
+  auto t = msg.find("type");
+  if (t == msg.end() || !t->is_string()) return reply.error("bad_message", "field 'type' (a string) is required");
+  const std::string& type = t->get_ref<const std::string&>();
+  if (type == "login" || type == "register" || type == "logout" || type == "hello") {
+    c.busy = true;
+    c.barrier_slot = slot;
+  }
+  try {
+    dispatch(c, type, msg, reply);
+  } catch (const protocol::Error& e) {
+    errors_++;
+    reply.error(e.code(), e.what());
+  } catch (const store::DbError& e) {
+    errors_++;
+    reply.error("unavailable", std::string("storage error: ") + e.what());
+  } catch (const std::exception& e) {
+    errors_++;
+    reply.error("internal", e.what());
+  }
+}
+
+void Hub::dispatch(ConnState& c, const std::string& type, const json& msg, const Reply& reply) {
+  auto it = handlers_.find(type);
+  if (it == handlers_.end()) fail("unknown_type", "unknown message type '" + type + "'");
+  (this->*(it->second))(c, msg, reply);
+}
+
+void Hub::release(std::uint64_t conn, std::uint64_t slot, std::function<void(ConnState&)> fn) {
+  auto* c = state(conn);
+  if (!c) return;
+  c->ready[slot] = std::move(fn);
+  while (!c->ready.empty() && c->ready.begin()->first == c->first_unsent) {
+    auto f = std::move(c->ready.begin()->second);
+    c->ready.erase(c->ready.begin());
+    std::uint64_t done = c->first_unsent++;
+    f(*c);
+    c = state(conn);
+    if (!c) return;
+    if (c->busy && done == c->barrier_slot) {
+      c->busy = false;
+      while (!c->busy && !c->backlog.empty()) {
+        auto [m, err] = std::move(c->backlog.front());
+        c->backlog.pop_front();
+        process(*c, std::move(m), err);
+        c = state(conn);
+        if (!c) return;
+      }
+    }
+  }
+}
+
+void Hub::push(ConnState& c, json msg) {
+  push_raw(c, std::make_shared<const std::string>(msg.dump(-1, ' ', false, json::error_handler_t::replace)));
+}
+
+void Hub::push_raw(ConnState& c, std::shared_ptr<const std::string> frame) {
+  messages_out_++;
+  c.conn->send(std::move(frame));
+}
+
+void Hub::commit(const Reply& reply, store::Committer::Work work, std::function<void(json)> then) {
+  in_flight_++;
+  committer_.submit(std::move(work), [this, reply, then = std::move(then)](store::Outcome o) mutable {
+    boost::asio::post(strand_, [this, reply, then = std::move(then), o = std::move(o)]() mutable {
+      in_flight_--;
+      if (!o.ok) {
+        errors_++;
+        std::string code = o.code.empty() ? "unavailable" : o.code;
+        return reply.error(code, o.error);
+      }
+      try {
+        then(std::move(o.value));
+      } catch (const protocol::Error& e) {
+        reply.error(e.code(), e.what());
+      } catch (const std::exception& e) {
+        reply.error("internal", e.what());
+      }
+    });
+  });
+}
+
+void Hub::offload(std::function<json()> fn, std::function<void(json)> then) {
+  in_flight_++;
+  boost::asio::post(workers_, [this, fn = std::move(fn), then = std::move(then)]() mutable {
+    json result;
+    try {
+      result = fn();
+    } catch (const std::exception& e) {
+      result = {{"__error", e.what()}};
+    }
+    boost::asio::post(strand_, [this, then = std::move(then), result = std::move(result)]() mutable {
+      in_flight_--;
+      then(std::move(result));
+    });
+  });
+}
+
+void Hub::require_login(const ConnState& c) const {
+  if (c.delegate == 0) fail("unauthenticated", "log in first");
+}
+void Hub::require_accredited(const ConnState& c) const {
+  require_login(c);
+  if (c.status != "accredited")
+    fail("not_accredited", "your registration is " + c.status + "; an organiser must accredit you first");
+}
+void Hub::require_role(const ConnState& c, std::initializer_list<const char*> roles) const {
+  require_accredited(c);
+  for (const char* r : roles)
+    if (c.has(r)) return;
+  std::string names;
+  for (const char* r : roles) names += std::string(names.empty() ? "" : " or ") + r;
+  fail("not_allowed", "this needs the role " + names);
+}
+void Hub::require_forum(const ConnState& c, std::int64_t forum) const {
+  if (c.forum != forum) fail("not_allowed", "you are logged in to another forum");
+}
+
+std::string Hub::health_json() const {
+  json h = {{"status", stopping_ ? "stopping" : "ok"}, {"connections", connections_.load()}};
+  return h.dump();
+}
+
+std::string Hub::metrics_text() {
+  std::ostringstream o;
+  auto metric = [&](const char* name, const char* type, const char* help, auto value) {
+    o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n' << name << ' ' << value << '\n';
+  };
+  metric("plenary_connections", "gauge", "Open WebSocket connections.", connections_.load());
+  metric("plenary_messages_in_total", "counter", "Client frames received.", messages_in_.load());
+  metric("plenary_messages_out_total", "counter", "Frames sent to clients.", messages_out_.load());
+  metric("plenary_errors_total", "counter", "Error replies sent.", errors_.load());
+  metric("plenary_ops_total", "counter", "Text operations applied.", ops_.load());
+  metric("plenary_commit_queue_depth", "gauge", "Mutations waiting for the group commit.", committer_.queue_depth());
+  o << "# HELP plenary_commit_seconds Group commit latency.\n# TYPE plenary_commit_seconds histogram\n";
+  std::uint64_t cum = 0;
+  for (size_t i = 0; i < std::size(store::Committer::kBuckets); ++i) {
+    cum += committer_.bucket(i);
+    o << "plenary_commit_seconds_bucket{le=\"" << store::Committer::kBuckets[i] / 1e6 << "\"} " << cum << '\n';
+  }
+  cum += committer_.bucket(std::size(store::Committer::kBuckets));
+  o << "plenary_commit_seconds_bucket{le=\"+Inf\"} " << cum << '\n';
+  o << "plenary_commit_seconds_sum " << committer_.latency_sum_us() / 1e6 << '\n';
+  o << "plenary_commit_seconds_count " << committer_.commits() << '\n';
+  metric("plenary_mutations_total", "counter", "Mutations committed.", committer_.mutations());
+  return o.str();
+}
+
+}  // namespace plenary::app

@@ -1,0 +1,202 @@
+// The Hub: the application behind every WebSocket. It owns the live state (connections, who
+// is in which room, open documents, subscriptions) and runs every message handler on one
+// strand, in order, so the domain needs no locks ("one writer per room").
+// Invariants:
+// - every client frame gets exactly one answer, and answers leave a connection in the order
+//   its frames arrived (replies wait in per-connection slots);
+// - a mutation is acknowledged and broadcast only after the Committer has committed it;
+// - authorisation is checked in every handler before anything is read or written;
+// - on a document subscription, ops and the acks of the client's own ops arrive in revision order.
+#pragma once
+#include <atomic>
+#include <boost/asio.hpp>
+#include <functional>
+#include <deque>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <string>
+#include <unordered_map>
+
+#include "app/connection.hpp"
+#include "app/documents.hpp"
+#include "app/throttle.hpp"
+#include "net/config.hpp"
+#include "store/committer.hpp"
+#include "store/db.hpp"
+
+namespace plenary::translate { class Translator; }
+
+namespace plenary::app {
+
+using json = nlohmann::json;
+
+struct DocSub {
+  std::uint64_t seq = 0;
+  std::int64_t sent_rev = 0;  // the client has every op up to here (pushed or acked)
+};
+
+struct ConnState;
+struct ConnState {
+  std::shared_ptr<Connection> conn;
+  std::string lang = "en";
+  // Identity, once logged in.
+  std::int64_t delegate = 0, forum = 0;
+  std::string session_hash;
+  std::int64_t expires_at = 0;
+  std::set<std::string> roles;
+  std::string status;  // registered | accredited | rejected
+  std::string name;
+  std::int64_t organisation = 0;
+  // Ordered replies.
+  std::uint64_t next_slot = 0, first_unsent = 0;
+  std::map<std::uint64_t, std::function<void(ConnState&)>> ready;
+  // While a login/register/logout is pending, later frames wait so they see its outcome.
+  bool busy = false;
+  std::uint64_t barrier_slot = 0;
+  std::deque<std::pair<nlohmann::json, std::string>> backlog;  // (message, parse error)
+  // Subscriptions.
+  std::map<std::int64_t, std::uint64_t> rooms;         // room → seq
+  std::map<std::int64_t, DocSub> docs;                 // doc → subscription
+  std::map<std::int64_t, std::uint64_t> declarations;  // declaration → seq
+  std::uint64_t console_seq = 0;
+  bool has(const char* role) const { return roles.count(role) > 0; }
+};
+
+class Hub;
+
+// The answer to one client message; call exactly one of ok/error/emit, on the Hub's strand.
+class Reply {
+public:
+  Reply(Hub* hub, std::uint64_t conn, std::uint64_t slot, json re) : hub_(hub), conn_(conn), slot_(slot), re_(std::move(re)) {}
+  void ok(json fields = json::object()) const;
+  void error(const std::string& code, const std::string& message) const;
+  // Sends via a custom emitter when this reply's turn comes (document acks).
+  void emit(std::function<void(ConnState&)> fn) const;
+  std::uint64_t conn() const { return conn_; }
+  const json& re() const { return re_; }
+private:
+  Hub* hub_;
+  std::uint64_t conn_, slot_;
+  json re_;
+};
+
+class Hub {
+public:
+  Hub(boost::asio::io_context& ioc, const net::Config& config, store::Committer& committer);
+  ~Hub();
+
+  // Called by sessions from any thread.
+  void connection_opened(std::shared_ptr<Connection> conn);
+  void connection_closed(std::uint64_t id);
+  void frame_received(std::uint64_t id, std::string text);
+  void frame_rejected(std::uint64_t id, std::string code, std::string message);
+  std::string health_json() const;
+  std::string metrics_text();
+
+  void start();
+  // Stops timers and waits (on the caller's thread) until pending commits have completed.
+  void drain();
+
+  // Internals used by Reply and handlers (strand only).
+  void release(std::uint64_t conn, std::uint64_t slot, std::function<void(ConnState&)> fn);
+  void push(ConnState& c, json msg);
+  void push_raw(ConnState& c, std::shared_ptr<const std::string> frame);
+  ConnState* state(std::uint64_t conn);
+
+private:
+  using Handler = void (Hub::*)(ConnState&, const json&, const Reply&);
+  void dispatch(ConnState& c, const std::string& type, const json& msg, const Reply& reply);
+  void process(ConnState& c, json msg, const std::string& parse_error);
+  // Runs work in the Committer; on success `then` runs on the strand, on failure the reply errs.
+  void commit(const Reply& reply, store::Committer::Work work, std::function<void(json)> then);
+  // Runs fn on the worker pool (password hashing, translation), then `then` on the strand.
+  void offload(std::function<json()> fn, std::function<void(json)> then);
+
+  // Authorisation helpers: each throws protocol::Error.
+  void require_login(const ConnState& c) const;
+  void require_accredited(const ConnState& c) const;
+  void require_role(const ConnState& c, std::initializer_list<const char*> roles) const;
+  void require_forum(const ConnState& c, std::int64_t forum) const;
+
+  // Session (session_handlers.cpp)
+  void on_hello(ConnState&, const json&, const Reply&);
+  void on_login(ConnState&, const json&, const Reply&);
+  void on_register(ConnState&, const json&, const Reply&);
+  void on_logout(ConnState&, const json&, const Reply&);
+  void start_session(const Reply& reply, std::int64_t delegate, std::int64_t forum, std::string event_type);
+  void attach_identity(ConnState& c, std::int64_t delegate, const std::string& session_hash, std::int64_t expires);
+  void expire_sessions();
+  void close_delegate(std::int64_t delegate, const std::string& reason);
+
+  // Forum (forum_handlers.cpp)
+  void on_forum_list(ConnState&, const json&, const Reply&);
+  void on_forum_get(ConnState&, const json&, const Reply&);
+  void on_room_join(ConnState&, const json&, const Reply&);
+  void on_room_leave(ConnState&, const json&, const Reply&);
+  void on_delegate_list(ConnState&, const json&, const Reply&);
+  void on_delegate_accredit(ConnState&, const json&, const Reply&);
+  void on_delegate_reject(ConnState&, const json&, const Reply&);
+  void on_delegate_roles(ConnState&, const json&, const Reply&);
+  void on_access_code_create(ConnState&, const json&, const Reply&);
+  void on_session_revoke(ConnState&, const json&, const Reply&);
+  void leave_room(ConnState& c, std::int64_t room);
+  void notify_accreditation(std::int64_t forum, std::int64_t delegate);
+  void refresh_identity(std::int64_t delegate);
+
+  // Drafting (drafting_handlers.cpp, doc_handlers.cpp)
+  void on_declaration_create(ConnState&, const json&, const Reply&);
+  void on_declaration_list(ConnState&, const json&, const Reply&);
+  void on_declaration_get(ConnState&, const json&, const Reply&);
+  void on_declaration_phase(ConnState&, const json&, const Reply&);
+  void on_section_insert(ConnState&, const json&, const Reply&);
+  void on_clause_insert(ConnState&, const json&, const Reply&);
+  void on_clause_move(ConnState&, const json&, const Reply&);
+  void on_clause_delete(ConnState&, const json&, const Reply&);
+  void on_doc_open(ConnState&, const json&, const Reply&);
+  void on_doc_op(ConnState&, const json&, const Reply&);
+  void on_doc_close(ConnState&, const json&, const Reply&);
+  void on_doc_cursor(ConnState&, const json&, const Reply&);
+  void on_translation_diff(ConnState&, const json&, const Reply&);
+  void on_translation_confirm(ConnState&, const json&, const Reply&);
+  void on_translation_machine(ConnState&, const json&, const Reply&);
+  void flush_docs();
+  void flush_doc_sub(ConnState& c, std::int64_t doc, DocSub& sub, std::int64_t upto, bool stop_at_own);
+  void broadcast_declaration(std::int64_t declaration);
+  void broadcast_doc_status(std::int64_t doc);
+  void broadcast_cursors(std::int64_t doc);
+  json declaration_json(std::int64_t declaration);
+  void mark_translations_stale(std::int64_t original_doc);
+  void submit_op(ConnState& c, const Reply& reply, std::int64_t doc, std::int64_t base, const json& op,
+                 const std::string& opid, std::int64_t author);
+
+  json delegate_json(std::int64_t delegate, bool with_email);
+  bool may_draft(const ConnState& c, std::int64_t workshop);
+  const std::string& phase_of(std::int64_t declaration);
+
+  boost::asio::io_context& ioc_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  const net::Config& config_;
+  store::Committer& committer_;
+  store::Db reader_;
+  boost::asio::thread_pool workers_{2};
+  boost::asio::steady_timer tick_, sweep_;
+  std::unordered_map<std::uint64_t, ConnState> conns_;
+  std::map<std::int64_t, std::map<std::int64_t, int>> rooms_;  // room → delegate → connections in it
+  std::map<std::int64_t, std::set<std::uint64_t>> room_conns_;  // room → connections
+  Documents docs_;
+  std::set<std::int64_t> dirty_docs_;
+  std::map<std::int64_t, std::map<std::uint64_t, json>> cursors_;  // doc → conn → cursor
+  std::set<std::int64_t> dirty_cursors_;
+  Throttle login_throttle_;
+  std::unique_ptr<translate::Translator> translator_;
+  std::atomic<int> in_flight_{0};
+  std::atomic<bool> stopping_{false};
+  std::atomic<std::uint64_t> connections_{0}, messages_in_{0}, messages_out_{0}, ops_{0}, errors_{0};
+  std::map<std::string, Handler> handlers_;
+  std::map<std::int64_t, std::string> phases_;          // declaration → phase (cache)
+  std::set<std::int64_t> clauses_without_current_;      // clauses known to have no `current` translation
+};
+
+}  // namespace plenary::app

@@ -1,0 +1,3 @@
+// Brings the complete Translator type into the files that own one (the Hub's destructor).
+#pragma once
+#include "translate/apertium.hpp"

@@ -1,0 +1,131 @@
+#include "net/http_session.hpp"
+
+#include <boost/beast/websocket.hpp>
+
+#include "app/hub.hpp"
+#include "net/static_files.hpp"
+#include "net/ws_session.hpp"
+
+namespace plenary::net {
+
+bool origin_allowed(const Config& config, std::string_view origin, std::string_view host) {
+  if (origin.empty()) return true;
+  if (!config.allowed_origins.empty()) {
+    for (const auto& o : config.allowed_origins)
+      if (o == origin) return true;
+    return false;
+  }
+  auto scheme = origin.find("://");
+  if (scheme == std::string_view::npos) return false;
+  return origin.substr(scheme + 3) == host;
+}
+
+HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, app::Hub& hub, const Config& config)
+    : stream_(std::move(socket)), hub_(hub), config_(config) {
+  beast::error_code ec;
+  auto ep = stream_.socket().remote_endpoint(ec);
+  remote_ = ec ? "?" : ep.address().to_string();
+}
+
+void HttpSession::run() {
+  boost::asio::dispatch(stream_.get_executor(),
+                        beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+}
+
+void HttpSession::do_read() {
+  parser_.emplace();
+  parser_->header_limit(16 * 1024);
+  parser_->body_limit(64 * 1024);
+  stream_.expires_after(std::chrono::seconds(20));
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+template <class Response>
+void HttpSession::write(Response&& res) {
+  auto sp = std::make_shared<std::decay_t<Response>>(std::forward<Response>(res));
+  pending_ = sp;
+  bool keep = sp->keep_alive();
+  http::async_write(stream_, *sp, beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep));
+}
+
+void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+  pending_.reset();
+  if (ec) return;
+  if (!keep_alive) {
+    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+    return;
+  }
+  do_read();
+}
+
+void HttpSession::on_read(beast::error_code ec, std::size_t) {
+  if (ec) {
+    if (ec == http::error::body_limit || ec == http::error::header_limit) {
+      http::response<http::string_body> res{http::status::payload_too_large, 11};
+      res.set(http::field::content_type, "application/json");
+      res.body() = R"({"error":"too_large","message":"request too large"})";
+      res.keep_alive(false);
+      res.prepare_payload();
+      return write(std::move(res));
+    }
+    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+    return;
+  }
+  auto req = parser_->release();
+  std::string target(req.target());
+  auto json_reply = [&](http::status st, std::string body, std::string_view type = "application/json") {
+    http::response<http::string_body> res{st, req.version()};
+    res.set(http::field::server, "plenary");
+    res.set(http::field::content_type, type);
+    res.set(http::field::cache_control, "no-store");
+    res.keep_alive(req.keep_alive());
+    res.body() = std::move(body);
+    res.prepare_payload();
+    write(std::move(res));
+  };
+
+  if (boost::beast::websocket::is_upgrade(req)) {
+    if (target != "/ws") return json_reply(http::status::not_found, R"({"error":"not_found"})");
+    std::string_view origin = req[http::field::origin];
+    std::string_view host = req[http::field::host];
+    if (!origin_allowed(config_, origin, host)) {
+      return json_reply(http::status::forbidden,
+                        R"({"error":"not_allowed","message":"this Origin may not open a WebSocket"})");
+    }
+    std::make_shared<WsSession>(std::move(stream_), hub_, config_, remote_)->run(std::move(req));
+    return;
+  }
+  if (req.method() != http::verb::get && req.method() != http::verb::head)
+    return json_reply(http::status::method_not_allowed, R"({"error":"bad_message","message":"GET only"})");
+  if (target == "/healthz") return json_reply(http::status::ok, hub_.health_json());
+  if (target == "/metrics") return json_reply(http::status::ok, hub_.metrics_text(), "text/plain; version=0.0.4");
+
+  auto path = resolve_static(config_.web, target);
+  if (!path) {
+    // Client-side routes fall back to the app shell.
+    if (target.find('.') == std::string::npos) path = resolve_static(config_.web, "/");
+    if (!path) return json_reply(http::status::not_found, R"({"error":"not_found","message":"no such file"})");
+  }
+  http::file_body::value_type body;
+  body.open(path->c_str(), beast::file_mode::scan, ec);
+  if (ec) return json_reply(http::status::not_found, R"({"error":"not_found"})");
+  auto size = body.size();
+  if (req.method() == http::verb::head) {
+    http::response<http::empty_body> res{http::status::ok, req.version()};
+    res.set(http::field::content_type, mime_type(*path));
+    res.content_length(size);
+    res.keep_alive(req.keep_alive());
+    return write(std::move(res));
+  }
+  http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
+                                      std::make_tuple(http::status::ok, req.version())};
+  res.set(http::field::server, "plenary");
+  res.set(http::field::content_type, mime_type(*path));
+  res.set(http::field::cache_control, cache_control(*path));
+  res.set("X-Content-Type-Options", "nosniff");
+  res.content_length(size);
+  res.keep_alive(req.keep_alive());
+  write(std::move(res));
+}
+
+}  // namespace plenary::net

@@ -1,0 +1,45 @@
+// One plain HTTP connection: static files of the browser client, /healthz, /metrics, and the
+// upgrade of /ws to a WebSocket after the Origin check.
+// Invariants: every read has a deadline (slow clients are cut); request heads and bodies are
+// size-limited; a WebSocket upgrade from an Origin not on the allowlist is refused with 403.
+#pragma once
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <memory>
+#include <optional>
+
+#include "net/config.hpp"
+
+namespace plenary::app { class Hub; }
+
+namespace plenary::net {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+
+// True when a browser's Origin may open a WebSocket: on the allowlist, or (with an empty
+// allowlist) the same host as the request. Requests without an Origin come from non-browser
+// clients and are allowed.
+bool origin_allowed(const Config& config, std::string_view origin, std::string_view host);
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+public:
+  HttpSession(boost::asio::ip::tcp::socket&& socket, app::Hub& hub, const Config& config);
+  void run();
+
+private:
+  void do_read();
+  void on_read(beast::error_code ec, std::size_t);
+  template <class Response> void write(Response&& res);
+  void on_write(bool keep_alive, beast::error_code ec, std::size_t);
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  app::Hub& hub_;
+  const Config& config_;
+  std::string remote_;
+  std::shared_ptr<void> pending_;
+};
+
+}  // namespace plenary::net

@@ -1,0 +1,37 @@
+#include "net/server.hpp"
+
+#include "net/http_session.hpp"
+
+namespace plenary::net {
+
+Server::Server(boost::asio::io_context& ioc, app::Hub& hub, const Config& config)
+    : ioc_(ioc), hub_(hub), config_(config), acceptor_(boost::asio::make_strand(ioc)) {
+  using boost::asio::ip::tcp;
+  tcp::endpoint ep{boost::asio::ip::make_address(config.host), config.port};
+  acceptor_.open(ep.protocol());
+  acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
+  acceptor_.bind(ep);
+  acceptor_.listen(boost::asio::socket_base::max_listen_connections);
+  port_ = acceptor_.local_endpoint().port();
+  do_accept();
+}
+
+void Server::stop() {
+  boost::asio::post(acceptor_.get_executor(), [this] {
+    beast::error_code ec;
+    acceptor_.close(ec);
+  });
+}
+
+void Server::do_accept() {
+  acceptor_.async_accept(boost::asio::make_strand(ioc_), [this](beast::error_code ec, boost::asio::ip::tcp::socket s) {
+    if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
+    if (!ec) {
+      s.set_option(boost::asio::ip::tcp::no_delay(true), ec);
+      std::make_shared<HttpSession>(std::move(s), hub_, config_)->run();
+    }
+    do_accept();
+  });
+}
+
+}  // namespace plenary::net

@@ -1,0 +1,170 @@
+#include "net/ws_session.hpp"
+
+#include <atomic>
+
+#include "app/hub.hpp"
+
+namespace plenary::net {
+
+namespace {
+std::atomic<std::uint64_t> next_id{1};
+
+bool valid_utf8(std::string_view s) {
+  size_t i = 0, n = s.size();
+  auto u = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  while (i < n) {
+    unsigned char c = u(i);
+    if (c < 0x80) { ++i; continue; }
+    size_t len; std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
+    else return false;
+    if (i + len > n) return false;
+    for (size_t k = 1; k < len; ++k) {
+      if ((u(i + k) & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (u(i + k) & 0x3F);
+    }
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return false;
+    i += len;
+  }
+  return true;
+}
+}  // namespace
+
+WsSession::WsSession(beast::tcp_stream&& stream, app::Hub& hub, const Config& config, std::string remote)
+    : ws_(std::move(stream)), hub_(hub), config_(config), remote_(std::move(remote)), id_(next_id++) {
+  tokens_ = config_.max_msg_rate * 4;
+  last_refill_ = std::chrono::steady_clock::now();
+}
+
+WsSession::~WsSession() = default;
+
+void WsSession::run(http::request<http::string_body> req) {
+  beast::get_lowest_layer(ws_).expires_never();
+  websocket::stream_base::timeout t{};
+  t.handshake_timeout = std::chrono::seconds(30);
+  t.idle_timeout = std::chrono::seconds(config_.idle_timeout);
+  t.keep_alive_pings = true;
+  ws_.set_option(t);
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(http::field::server, "plenary"); }));
+  ws_.read_message_max(config_.max_frame * 4);
+  ws_.auto_fragment(false);
+  ws_.async_accept(req, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
+}
+
+void WsSession::on_accept(beast::error_code ec) {
+  if (ec) return;
+  open_ = true;
+  hub_.connection_opened(shared_from_this());
+  do_read();
+}
+
+void WsSession::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+}
+
+bool WsSession::take_token() {
+  if (config_.max_msg_rate <= 0) return true;
+  auto now = std::chrono::steady_clock::now();
+  double dt = std::chrono::duration<double>(now - last_refill_).count();
+  last_refill_ = now;
+  tokens_ = std::min(config_.max_msg_rate * 4, tokens_ + dt * config_.max_msg_rate);
+  if (tokens_ < 1) return false;
+  tokens_ -= 1;
+  return true;
+}
+
+void WsSession::on_read(beast::error_code ec, std::size_t n) {
+  if (ec) {
+    // Beast has already answered protocol violations with the right close code
+    // (1009 for a frame over the hard limit, 1007 for invalid UTF-8 in a text frame).
+    if (!closed_) {
+      closed_ = true;
+      hub_.connection_closed(id_);
+    }
+    return;
+  }
+  bool text = ws_.got_text();
+  std::string frame = beast::buffers_to_string(buffer_.data());
+  buffer_.consume(buffer_.size());
+  if (buffer_.capacity() > 8192) buffer_.shrink_to_fit();
+  if (n > config_.max_frame) {
+    hub_.frame_rejected(id_, "too_large",
+                        "frame of " + std::to_string(n) + " bytes is over the limit of " +
+                            std::to_string(config_.max_frame));
+  } else if (!text) {
+    if (!valid_utf8(frame))
+      hub_.frame_rejected(id_, "bad_utf8", "binary frame is not valid UTF-8; send JSON as text frames");
+    else
+      hub_.frame_rejected(id_, "bad_message", "binary frames are not part of the protocol; send text frames");
+  } else if (!take_token()) {
+    hub_.frame_rejected(id_, "rate_limited", "more than the allowed messages per second; slow down");
+  } else {
+    hub_.frame_received(id_, std::move(frame));
+  }
+  if (!closing_) do_read();
+}
+
+void WsSession::send(std::shared_ptr<const std::string> frame) {
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
+    if (self->closing_ || self->closed_) return;
+    self->queued_bytes_ += frame->size();
+    self->queue_.push_back(std::move(frame));
+    if (self->queued_bytes_ > self->config_.max_queue) {
+      self->queue_.clear();
+      self->queued_bytes_ = 0;
+      self->close_reason_ = websocket::close_reason(websocket::close_code::policy_error, "slow_consumer");
+      self->closing_ = true;
+      if (!self->writing_) self->start_close();
+      return;
+    }
+    if (!self->writing_) self->write_next();
+  });
+}
+
+void WsSession::close(int code, std::string reason) {
+  boost::asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+    if (self->closing_ || self->closed_) return;
+    self->closing_ = true;
+    self->close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
+    if (!self->writing_) self->start_close();
+  });
+}
+
+void WsSession::write_next() {
+  if (queue_.empty()) {
+    if (closing_) start_close();
+    return;
+  }
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(boost::asio::buffer(*queue_.front()),
+                  beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+}
+
+void WsSession::on_write(beast::error_code ec, std::size_t) {
+  writing_ = false;
+  if (ec) {
+    queue_.clear();
+    return;
+  }
+  queued_bytes_ -= queue_.front()->size();
+  queue_.pop_front();
+  write_next();
+}
+
+void WsSession::start_close() {
+  if (closed_ || !open_) return;
+  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {
+    if (!self->closed_) {
+      self->closed_ = true;
+      self->hub_.connection_closed(self->id_);
+    }
+  });
+}
+
+}  // namespace plenary::net

@@ -1,0 +1,114 @@
+#include "store/migrations.hpp"
+
+#include <string>
+#include <vector>
+
+namespace plenary::store {
+
+namespace {
+const std::vector<std::string>& migrations() {
+  static const std::vector<std::string> list = {
+      // 1: the forum's people and programme, sessions, the event record.
+      R"sql(
+CREATE TABLE forums(
+  id INTEGER PRIMARY KEY, key TEXT UNIQUE, name TEXT NOT NULL, starts TEXT, ends TEXT,
+  timezone TEXT NOT NULL DEFAULT 'UTC', languages TEXT NOT NULL,
+  voting_unit TEXT NOT NULL DEFAULT 'delegate' CHECK (voting_unit IN ('delegate','organisation')),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
+CREATE TABLE networks(
+  id INTEGER PRIMARY KEY, forum INTEGER NOT NULL REFERENCES forums(id), key TEXT,
+  name TEXT NOT NULL, scope TEXT, UNIQUE(forum, key));
+CREATE TABLE organisations(
+  id INTEGER PRIMARY KEY, forum INTEGER NOT NULL REFERENCES forums(id), key TEXT,
+  name TEXT NOT NULL, country TEXT, constituency TEXT NOT NULL, UNIQUE(forum, key));
+CREATE UNIQUE INDEX organisations_name ON organisations(forum, name);
+CREATE TABLE organisation_networks(
+  organisation INTEGER NOT NULL REFERENCES organisations(id),
+  network INTEGER NOT NULL REFERENCES networks(id), PRIMARY KEY(organisation, network));
+CREATE TABLE delegates(
+  id INTEGER PRIMARY KEY, forum INTEGER NOT NULL REFERENCES forums(id), key TEXT,
+  name TEXT NOT NULL, email TEXT, password_hash TEXT, organisation INTEGER REFERENCES organisations(id),
+  country TEXT, region TEXT, languages TEXT NOT NULL DEFAULT '[]', gender TEXT, accessibility TEXT,
+  status TEXT NOT NULL CHECK (status IN ('registered','accredited','rejected')), reject_reason TEXT,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), UNIQUE(forum, key));
+CREATE UNIQUE INDEX delegates_email ON delegates(forum, email) WHERE email IS NOT NULL;
+CREATE TABLE roles(
+  delegate INTEGER NOT NULL REFERENCES delegates(id), role TEXT NOT NULL, PRIMARY KEY(delegate, role));
+CREATE TABLE access_codes(
+  code_hash TEXT PRIMARY KEY, forum INTEGER NOT NULL REFERENCES forums(id),
+  delegate INTEGER NOT NULL REFERENCES delegates(id),
+  reusable INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), used_at TEXT);
+CREATE TABLE sessions(
+  token_hash TEXT PRIMARY KEY, delegate INTEGER NOT NULL REFERENCES delegates(id),
+  forum INTEGER NOT NULL REFERENCES forums(id), expires_at INTEGER NOT NULL, revoked_at TEXT,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
+CREATE INDEX sessions_delegate ON sessions(delegate);
+CREATE TABLE slots(
+  id INTEGER PRIMARY KEY, forum INTEGER NOT NULL REFERENCES forums(id), key TEXT,
+  name TEXT NOT NULL, starts TEXT, ends TEXT, UNIQUE(forum, key));
+CREATE TABLE rooms(
+  id INTEGER PRIMARY KEY, forum INTEGER NOT NULL REFERENCES forums(id),
+  kind TEXT NOT NULL CHECK (kind IN ('workshop','plenary')), name TEXT NOT NULL);
+CREATE TABLE workshops(
+  id INTEGER PRIMARY KEY, forum INTEGER NOT NULL REFERENCES forums(id), key TEXT,
+  slot INTEGER REFERENCES slots(id), room INTEGER NOT NULL REFERENCES rooms(id), location TEXT,
+  title TEXT NOT NULL, description TEXT NOT NULL DEFAULT '{}', working_language TEXT,
+  interpretation TEXT NOT NULL DEFAULT '[]', capacity INTEGER,
+  moderator INTEGER REFERENCES delegates(id), rapporteur INTEGER REFERENCES delegates(id),
+  UNIQUE(forum, key));
+CREATE TABLE plenaries(forum INTEGER PRIMARY KEY REFERENCES forums(id), room INTEGER NOT NULL REFERENCES rooms(id), location TEXT);
+CREATE TABLE events(
+  id INTEGER PRIMARY KEY, forum INTEGER, type TEXT NOT NULL, actor INTEGER, payload TEXT NOT NULL,
+  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));
+CREATE INDEX events_forum ON events(forum, id);
+)sql",
+      // 2: declarations, clauses and their per-language text documents with op logs.
+      R"sql(
+CREATE TABLE declarations(
+  id INTEGER PRIMARY KEY, forum INTEGER NOT NULL REFERENCES forums(id), key TEXT,
+  workshop INTEGER REFERENCES workshops(id), title TEXT NOT NULL, languages TEXT NOT NULL,
+  original TEXT NOT NULL, phase TEXT NOT NULL,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), UNIQUE(forum, key));
+CREATE TABLE sections(
+  id INTEGER PRIMARY KEY, declaration INTEGER NOT NULL REFERENCES declarations(id),
+  position INTEGER NOT NULL, title TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE clauses(
+  id INTEGER PRIMARY KEY, declaration INTEGER NOT NULL REFERENCES declarations(id),
+  kind TEXT NOT NULL CHECK (kind IN ('clause','preamble')), section INTEGER REFERENCES sections(id),
+  position INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX clauses_declaration ON clauses(declaration, position);
+CREATE TABLE docs(
+  id INTEGER PRIMARY KEY, clause INTEGER NOT NULL REFERENCES clauses(id), lang TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('original','current','stale','machine')),
+  confirmed_rev INTEGER NOT NULL DEFAULT 0, UNIQUE(clause, lang));
+CREATE TABLE doc_ops(
+  doc INTEGER NOT NULL, rev INTEGER NOT NULL, op TEXT NOT NULL, opid TEXT NOT NULL,
+  author INTEGER, at INTEGER NOT NULL, PRIMARY KEY(doc, rev)) WITHOUT ROWID;
+CREATE UNIQUE INDEX doc_ops_opid ON doc_ops(doc, opid);
+CREATE TABLE doc_snapshots(
+  doc INTEGER NOT NULL, rev INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY(doc, rev)) WITHOUT ROWID;
+)sql",
+  };
+  return list;
+}
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(migrations().size()); }
+
+int migrate(Db& db) {
+  auto& st = db.prepare("PRAGMA user_version");
+  st.step();
+  int version = static_cast<int>(st.int64(0));
+  st.reset();
+  const auto& list = migrations();
+  for (int v = version; v < static_cast<int>(list.size()); ++v) {
+    Tx tx(db);
+    db.exec(list[static_cast<size_t>(v)]);
+    db.exec("PRAGMA user_version=" + std::to_string(v + 1));
+    tx.commit();
+  }
+  return static_cast<int>(list.size());
+}
+
+}  // namespace plenary::store
