@@ -54,11 +54,11 @@ const clientValidators = () => loadValidators().client;
 export function invalidReceived(page) {
   const v = loadValidators();
   if (!v.error) return [];
-  const sentType = new Map(page.sent.map((m) => [m.id, m.type]));
+  const sentType = new Map(page.sent.map((m) => [`${m.conn}:${m.id}`, m.type]));
   const bad = [];
   for (const m of page.received) {
     let validate;
-    if (m.type === 'ok') validate = v.ok.get(sentType.get(m.re));
+    if (m.type === 'ok') validate = v.ok.get(sentType.get(`${m.conn}:${m.re}`));
     else if (m.type === 'error') validate = v.error;
     else validate = v.push.get(m.type);
     if (!validate) { bad.push({ frame: m, error: 'no schema' }); continue; }
@@ -76,9 +76,22 @@ export async function openPage(browser, server, { width = 1280, height = 900, lo
   page.received = [];
   page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
   page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.conns = 0;
   page.on('websocket', (ws) => {
-    ws.on('framesent', (f) => { try { page.sent.push(JSON.parse(f.payload)); } catch { page.sent.push({ unparsable: String(f.payload) }); } });
-    ws.on('framereceived', (f) => { try { page.received.push(JSON.parse(f.payload)); } catch { /* ignore */ } });
+    const conn = ++page.conns; // message ids are per connection (and restart on reload)
+    ws.on('framesent', (f) => {
+      let m;
+      try { m = JSON.parse(f.payload); } catch { m = { unparsable: String(f.payload) }; }
+      Object.defineProperty(m, 'conn', { value: conn, enumerable: false });
+      page.sent.push(m);
+    });
+    ws.on('framereceived', (f) => {
+      try {
+        const m = JSON.parse(f.payload);
+        Object.defineProperty(m, 'conn', { value: conn, enumerable: false });
+        page.received.push(m);
+      } catch { /* ignore */ }
+    });
   });
   await page.goto(server.url + path);
   return page;

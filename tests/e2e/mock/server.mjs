@@ -244,7 +244,7 @@ const H = {
     const c = newClause(decl, m.kind || 'clause', m.section ?? null, m.text ? { [decl.original]: m.text } : null);
     const i = m.after === undefined ? decl.clauses.length : m.after === null ? 0 : decl.clauses.findIndex((x) => x.id === m.after) + 1;
     decl.clauses.splice(i, 0, c); declChanged(decl);
-    return { clause: c, docs: c.docs };
+    return { clause: c.id, docs: c.docs };
   },
   'clause.move'(conn, m) {
     const [decl, i] = clauseDecl(m.clause); drafting(conn, decl);

@@ -77,7 +77,8 @@ export async function render({ app, main, params, isCurrent }) {
       canDraft() && h('p', { class: 'hint' }, t('decl.draftingHelp')),
       isTranslator() && contentLang !== decl.original && h('p', { class: 'hint' }, t('decl.translatorHelp')));
     replace(toolsEl, canDraft() && [
-      actionButton(t('decl.addClause'), () => insertClause(undefined, 'clause', lastSection()), app, { class: 'secondary' }),
+      // "At the end" names the last clause explicitly rather than leaving `after` out.
+      actionButton(t('decl.addClause'), () => insertClause(lastClauseId(), 'clause', lastSection()), app, { class: 'secondary' }),
       actionButton(t('decl.addPreamble'), () => insertClause(lastId('preamble'), 'preamble'), app, { class: 'secondary' }),
     ]);
   }
@@ -86,6 +87,10 @@ export async function render({ app, main, params, isCurrent }) {
   function lastId() {
     const pre = (decl.clauses || []).filter((c) => c.kind === 'preamble');
     return pre.length ? pre[pre.length - 1].id : null;
+  }
+  function lastClauseId() {
+    const cs = decl.clauses || [];
+    return cs.length ? cs[cs.length - 1].id : undefined;
   }
   function lastSection() {
     const cs = (decl.clauses || []).filter((c) => c.kind !== 'preamble');
@@ -99,7 +104,8 @@ export async function render({ app, main, params, isCurrent }) {
     if (section !== undefined) fields.section = section;
     const r = await app.request('clause.insert', fields);
     await refresh(r.declaration);
-    const v = r.clause && views.get(r.clause.id);
+    const newId = typeof r.clause === 'object' ? r.clause?.id : r.clause;
+    const v = newId != null && views.get(newId);
     v?.focus();
     replace(liveNote, t('decl.inserted'));
   }
