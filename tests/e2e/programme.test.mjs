@@ -53,3 +53,26 @@ test('organiser logs in with a badge code and sees the programme with parallel w
     await closeAll([page]);
   }
 });
+
+test('email and password login; a wrong password is explained in plain language', { skip }, async () => {
+  const page = await openPage(browser, server, { path: '/#/join' });
+  try {
+    const login = seed.demo_logins.find((l) => l.role === 'delegate' && l.email && l.password);
+    await page.getByRole('button', { name: 'Email and password' }).click();
+    await page.getByLabel('Email').fill(login.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.locator('form button[type=submit]').click();
+    await page.locator('#alerts', { hasText: 'The code, email or password is not right.' }).waitFor();
+    await page.getByLabel('Password').fill(login.password);
+    await page.locator('form button[type=submit]').click();
+    await page.waitForURL(/#\/forum\/\d+$/);
+    await page.locator('#my-accreditation .badge-accredited').waitFor();
+    // The view heading gets the focus after navigation.
+    assert.equal(await page.evaluate(() => document.activeElement?.tagName), 'H1');
+    assert.deepEqual(page.errors, []);
+    assert.deepEqual(invalidFrames(page), []);
+    assert.deepEqual(errorReplies(page, ['bad_credentials']), []);
+  } finally {
+    await closeAll([page]);
+  }
+});

@@ -115,7 +115,19 @@ export function bindTextarea(ta, client) {
   };
 }
 
+const nativeSizing = typeof CSS !== 'undefined' && CSS.supports?.('field-sizing', 'content');
+
+/** Grow the textarea to its content (CSS field-sizing where supported, else by hand). */
 export function autosize(ta) {
+  if (nativeSizing || !ta.isConnected) return;
   ta.style.height = 'auto';
-  ta.style.height = `${ta.scrollHeight + 2}px`;
+  ta.style.height = `${ta.scrollHeight + ta.offsetHeight - ta.clientHeight}px`;
+}
+
+if (typeof window !== 'undefined' && !nativeSizing) {
+  let timer = null;
+  window.addEventListener('resize', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => document.querySelectorAll('textarea.clause-editor').forEach(autosize), 100);
+  });
 }
