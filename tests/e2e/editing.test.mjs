@@ -82,3 +82,65 @@ test('concurrent typing in one clause converges to the server text', { skip }, a
     await closeAll([a, b]);
   }
 });
+
+test('typing with deletions while one editor loses the line still converges, nothing lost', { skip }, async () => {
+  const ws = await WsClient.connect(server.wsUrl);
+  const forum = await ws.forumId();
+  await ws.login(demoLogin('organiser').code);
+  const created = await ws.request('access_code.create', { forum, role: 'drafting', name: 'Lina Haddad' });
+  const decl = (await ws.request('declaration.list', { forum })).declarations[0];
+  const full = (await ws.request('declaration.get', { declaration: decl.id })).declaration;
+  const clause = full.clauses[Math.min(4, full.clauses.length - 1)];
+  const docId = clause.docs[full.original];
+  const initial = (await ws.request('doc.open', { doc: docId })).text;
+  const a = await openPage(browser, server);
+  const b = await openPage(browser, server);
+  try {
+    await loginWithCode(a, demoLogin('drafting').code);
+    await loginWithCode(b, created.code);
+    const ta = (p) => p.locator(`article[data-clause="${clause.id}"] textarea`);
+    for (const p of [a, b]) {
+      await p.goto(`${server.url}/#/declaration/${decl.id}`);
+      await p.locator(`article[data-clause="${clause.id}"] textarea:not([disabled])`).waitFor();
+    }
+    await ta(a).focus();
+    await a.keyboard.press('Control+End');
+    await ta(b).focus();
+    await b.keyboard.press('Control+Home');
+    for (let i = 0; i < 6; i++) await b.keyboard.press('ArrowRight');
+    const typeA = (async () => {
+      for (let i = 0; i < 30; i++) {
+        await a.keyboard.type(i % 7 === 6 ? '🙂' : 'x', { delay: 5 });
+        if (i % 5 === 4) await a.keyboard.press('Backspace');
+      }
+    })();
+    const typeB = (async () => {
+      for (let i = 0; i < 10; i++) await b.keyboard.type('y', { delay: 8 });
+      await b.context().setOffline(true);
+      for (let i = 0; i < 10; i++) await b.keyboard.type('z', { delay: 8 });
+      await b.keyboard.press('Backspace');
+      await b.waitForTimeout(500);
+      await b.context().setOffline(false);
+      for (let i = 0; i < 5; i++) await b.keyboard.type('w', { delay: 8 });
+    })();
+    await Promise.all([typeA, typeB]);
+    const text = await until(async () => {
+      const [va, vb] = [await ta(a).inputValue(), await ta(b).inputValue()];
+      const vs = (await ws.request('doc.open', { doc: docId })).text;
+      return va === vb && vb === vs && vs;
+    }, { timeout: 20000, message: 'both textareas and the server agree' });
+    const chars = [...initial];
+    const expectedB = chars.slice(0, 6).join('') + 'y'.repeat(10) + 'z'.repeat(9) + 'w'.repeat(5);
+    assert.ok(text.startsWith(expectedB), `B's typing kept in order: ${text.slice(0, 40)}`);
+    // A typed 30 characters (every 7th an emoji) and deleted one after every fifth.
+    let expectedA = '';
+    for (let i = 0; i < 30; i++) { expectedA += i % 7 === 6 ? '🙂' : 'x'; if (i % 5 === 4) expectedA = [...expectedA].slice(0, -1).join(''); }
+    assert.ok(text.endsWith(expectedA), `A's typing kept: ${text.slice(-40)}`);
+    assert.equal([...text].length, chars.length + 24 + [...expectedA].length);
+    assert.deepEqual(a.errors, []);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    ws.close();
+    await closeAll([a, b]);
+  }
+});

@@ -243,7 +243,13 @@ export class Socket {
     const base = Math.min(15000, 500 * 2 ** this.attempt);
     const delay = base / 2 + Math.random() * base / 2;
     this.attempt++;
-    this.retryTimer = setTimeout(() => { this.retryTimer = null; this.connect(); }, delay);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      // The device says it is offline: wait for its 'online' event (this timer still checks
+      // now and then, in case the flag is wrong) instead of failing connections.
+      if (typeof navigator !== 'undefined' && navigator.onLine === false) { this.scheduleReconnect(); return; }
+      this.connect();
+    }, delay);
   }
 }
 
