@@ -53,6 +53,7 @@ export async function render({ app, main, params, isCurrent }) {
   const toolsEl = h('div', { class: 'decl-tools' });
   const liveNote = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   let modeKey = '';
+  let headKey = '';
 
   const canDraft = () => app.hasRole('drafting') && decl.phase === 'drafting';
   const isTranslator = () => app.hasRole('translator');
@@ -123,10 +124,10 @@ export async function render({ app, main, params, isCurrent }) {
       for (const v of views.values()) v.destroy();
       views.clear();
       modeKey = key;
-      renderHead();
-    } else {
-      renderHead();
     }
+    // Re-render the head only when it shows something new (keeps focus on its controls).
+    const hk = JSON.stringify([key, decl.title, decl.languages, decl.original, getLang()]);
+    if (force || hk !== headKey) { headKey = hk; renderHead(); }
     const clauses = decl.clauses || [];
     const numbers = numberClauses(clauses);
     const ids = new Set(clauses.map((c) => c.id));
@@ -169,7 +170,7 @@ export async function render({ app, main, params, isCurrent }) {
     const titleId = newId('clause');
     const titleEl = h('h3', { class: 'clause-title', id: titleId });
     const badgeEl = h('span', { class: 'badge' });
-    const stateEl = h('span', { class: 'sync-state', 'aria-live': 'polite' });
+    const stateEl = h('span', { class: 'sync-state' });
     const cursorsEl = h('ul', { class: 'cursors', 'aria-label': t('decl.othersEditing') });
     const actionsEl = h('div', { class: 'clause-actions' });
     const body = h('div', { class: 'clause-body' });
@@ -188,6 +189,13 @@ export async function render({ app, main, params, isCurrent }) {
       badgeEl.hidden = false;
       badgeEl.className = `badge tr-${status}`;
       replace(badgeEl, t(`trstatus.${status}`));
+    }
+
+    function showSync() {
+      const dc = docs.find((d) => d.doc === mainDoc);
+      if (!dc || !editable) return;
+      const s = dc.state;
+      replace(stateEl, s !== 'synchronized' && app.socket.state !== 'online' ? t('sync.offline') : t(`sync.${s}`));
     }
 
     function showCursors(list) {
@@ -221,7 +229,7 @@ export async function render({ app, main, params, isCurrent }) {
         onChange: (op) => binding?.remote(op),
         onCursors: showCursors,
         onStatus: (s) => { status = s; showStatus(); },
-        onState: (s) => replace(stateEl, t(`sync.${s}`)),
+        onState: () => showSync(),
         onError: (err) => app.error(err),
       });
       docs.push(dc);
@@ -318,6 +326,7 @@ export async function render({ app, main, params, isCurrent }) {
         renderActions(index, all);
       },
       focus() { (ed?.ta || titleEl).focus(); },
+      showSync,
       focusAction(act) {
         const b = actionsEl.querySelector(`[data-act="${act}"]`);
         (b && !b.disabled ? b : actionsEl.querySelector('button'))?.focus();
@@ -356,6 +365,7 @@ export async function render({ app, main, params, isCurrent }) {
         .then((r) => { decl = r.declaration; sync(false); }).catch((err) => app.error(err));
     }),
     app.onChange(() => sync(false)),
+    app.socket.onState(() => { for (const v of views.values()) v.showSync(); }),
   ];
 
   replace(main, headEl, toolsEl, listEl, liveNote);
