@@ -2,7 +2,7 @@
 // arrive live in the console and accredits it; the delegate sees the status change live.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { closeAll, errorReplies, invalidFrames, checkReceived, launch, loginWithCode, openPage } from './helpers.mjs';
+import { checkReceived, closeAll, errorReplies, invalidFrames, launch, loginWithCode, openPage, WsClient } from './helpers.mjs';
 import { demoLogin, missing, seed, startServer } from './server.mjs';
 
 const skip = missing() || false;
@@ -58,5 +58,25 @@ test('registration arrives live at the organiser, who accredits it; the delegate
     }
   } finally {
     await closeAll([organiser, delegate]);
+  }
+});
+
+test('an organiser ends a session: the person is told and sent back to the join page', { skip }, async () => {
+  const ws = await WsClient.connect(server.wsUrl);
+  const page = await openPage(browser, server);
+  try {
+    await ws.login(demoLogin('organiser').code);
+    await loginWithCode(page, demoLogin('observer').code);
+    const me = page.received.find((m) => m.type === 'ok' && m.token)?.delegate;
+    assert.ok(me, 'the login reply names the delegate');
+    await ws.request('session.revoke', { delegate: me.id });
+    await page.waitForURL(/#\/join$/, { timeout: 10000 });
+    await page.locator('#alerts', { hasText: 'An organiser has ended your session.' }).waitFor();
+    assert.equal(await page.evaluate(() => localStorage.getItem('plenary.token')), null, 'token forgotten');
+    await page.getByRole('link', { name: 'Log in or register' }).waitFor();
+    assert.deepEqual(page.errors, []);
+  } finally {
+    ws.close();
+    await closeAll([page]);
   }
 });

@@ -68,6 +68,7 @@ function newClause(decl, kind, section, texts) {
     const d = newDoc(c.id, l, texts?.[l] || '', l === decl.original ? 'original' : (texts?.[l] ? 'current' : 'stale'));
     c.docs[l] = d.id;
   }
+  for (const l of decl.languages) docs.get(c.docs[l]).confirmedOrig = texts?.[decl.original] || '';
   return c;
 }
 for (const sd of seed.declarations || []) {
@@ -161,7 +162,7 @@ const H = {
     need(conn, m.protocol === 1, 'protocol_version');
     if (m.token) {
       const did = sessions.get(m.token);
-      need(conn, did, 'token_expired');
+      need(conn, did, 'unauthenticated');
       conn.delegate = did;
       return { protocol: 1, server: 'plenary-mock/0', delegate: withEmail(delegates.get(did)) };
     }
@@ -223,6 +224,19 @@ const H = {
     const d = { id: id(), forum: forumId, name: m.name, organisation: m.organisation, country: null, region: null, languages: [], roles: [m.role], status: 'accredited', code };
     delegates.set(d.id, d);
     return { code, delegate: pub(d) };
+  },
+  'session.revoke'(conn, m) {
+    organiser(conn);
+    let revoked = 0;
+    for (const [tok, did] of sessions) if (did === m.delegate) { sessions.delete(tok); revoked++; }
+    for (const c of conns) {
+      if (c.delegate === m.delegate) {
+        send(c, { type: 'revoked', reason: 'session revoked by an organiser' });
+        c.delegate = null;
+        setTimeout(() => c.ws.close(1008, 'revoked'), 10);
+      }
+    }
+    return { revoked };
   },
   'declaration.list'(conn, m) {
     meOf(conn);
@@ -298,8 +312,7 @@ const H = {
     const doc = docs.get(m.doc); need(conn, doc, 'not_found');
     const decl = [...declarations.values()].find((d) => d.clauses.some((c) => c.id === doc.clause));
     const orig = docs.get(decl.clauses.find((c) => c.id === doc.clause).docs[decl.original]);
-    doc.initialOrig ??= orig.text;
-    return { original: orig.id, confirmed_rev: doc.confirmed_rev, rev: orig.rev, before: doc.confirmedOrig ?? doc.initialOrig, after: orig.text, diff: [] };
+    return { original: orig.id, confirmed_rev: doc.confirmed_rev, rev: orig.rev, before: doc.confirmedOrig, after: orig.text, diff: [] };
   },
   'translation.confirm'(conn, m) {
     const doc = docs.get(m.doc); need(conn, doc, 'not_found');

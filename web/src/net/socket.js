@@ -217,7 +217,10 @@ export class Socket {
       else entry.reject(new ProtocolError(msg.code, msg.message, msg));
       return;
     }
-    if (msg.type === 'revoked') this.emit('auth-lost', { code: msg.reason === 'expired' ? 'token_expired' : 'revoked', reason: msg.reason });
+    if (msg.type === 'revoked') {
+      // `reason`: "expired"/"revoked" (README) or a human-readable text (schema).
+      this.emit('auth-lost', { code: /expire/i.test(String(msg.reason)) ? 'token_expired' : 'revoked', reason: msg.reason });
+    }
     this.emit(msg.type, msg);
   }
 
