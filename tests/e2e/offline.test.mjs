@@ -63,3 +63,41 @@ test('an edit typed while disconnected is sent once after reconnecting', { skip 
     await closeAll([page]);
   }
 });
+
+test('an edit typed offline survives a reload while still offline, and is sent once back online', { skip }, async () => {
+  const ws = await WsClient.connect(server.wsUrl);
+  const forum = await ws.forumId();
+  await ws.login(demoLogin('organiser').code);
+  const decl = (await ws.request('declaration.list', { forum })).declarations[0];
+  const full = (await ws.request('declaration.get', { declaration: decl.id })).declaration;
+  const clause = full.clauses[1];
+  const docId = clause.docs[full.original];
+  const page = await openPage(browser, server);
+  try {
+    await loginWithCode(page, demoLogin('drafting').code);
+    await page.goto(`${server.url}/#/declaration/${decl.id}`);
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await page.reload(); // controlled by the service worker from now on
+    const ta = page.locator(`article[data-clause="${clause.id}"] textarea:not([disabled])`);
+    await ta.waitFor();
+    const before = await ta.inputValue();
+    await page.context().setOffline(true);
+    await page.locator('#conn', { hasText: 'Offline' }).waitFor();
+    await ta.focus();
+    await page.keyboard.press('Control+End');
+    await ta.pressSequentially(' Adopted by acclamation.', { delay: 10 });
+    await page.locator(`article[data-clause="${clause.id}"] .sync-state`, { hasText: 'Kept on this device' }).waitFor();
+    await page.reload(); // still offline: the shell comes from the cache
+    await page.locator('#conn', { hasText: 'Offline' }).waitFor();
+    await page.context().setOffline(false);
+    const expected = before + ' Adopted by acclamation.';
+    await until(async () => (await ws.request('doc.open', { doc: docId })).text === expected, { timeout: 20000, message: 'the server has the edit' });
+    await page.locator(`article[data-clause="${clause.id}"] textarea:not([disabled])`).waitFor();
+    await until(async () => (await page.locator(`article[data-clause="${clause.id}"] textarea`).inputValue()) === expected, { message: 'the textarea shows it' });
+    await page.waitForTimeout(1000);
+    assert.equal((await ws.request('doc.open', { doc: docId })).text, expected, 'sent exactly once');
+  } finally {
+    ws.close();
+    await closeAll([page]);
+  }
+});
