@@ -96,6 +96,14 @@ test('translator: changes since confirmation, confirm, machine pre-translation',
     await art.getByRole('button', { name: 'Confirm translation' }).click();
     await art.locator('.badge', { hasText: 'Translation up to date' }).waitFor();
 
+    // The translator edits the translation live.
+    const tr = art.locator('.side-by-side textarea');
+    await tr.focus();
+    await page.keyboard.press('Control+End');
+    await tr.pressSequentially(' ¡Ya!', { delay: 10 });
+    await until(async () => (await art.locator('.sync-state').innerText()) === 'Saved', { message: 'translation saved' });
+    assert.ok((await ws.request('doc.open', { doc: clause.docs.es })).text.endsWith(' ¡Ya!'), 'server has the translation edit');
+
     await art.getByRole('button', { name: 'Machine pre-translate' }).click();
     // Either a machine translation arrives, or the server says it has none: both are shown.
     await Promise.race([

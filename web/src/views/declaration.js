@@ -268,7 +268,8 @@ export async function render({ app, main, params, isCurrent }) {
             const r = await app.request('translation.machine', { doc: mainDoc });
             if (r.status) { status = r.status; showStatus(); }
             ed.dc?.resync();
-            app.notify(t('decl.machineDone'));
+            const unknown = Array.isArray(r.unknown) ? r.unknown.filter((w) => typeof w === 'string') : [];
+            app.notify(unknown.length ? `${t('decl.machineDone')} ${t('decl.machineUnknown', { words: unknown.join(', ') })}` : t('decl.machineDone'));
           }, app, { class: 'secondary' })),
         diffBox);
       replace(body, h('div', { class: 'side-by-side' }, origCol, trCol));
