@@ -82,8 +82,13 @@ export async function render({ app, main, isCurrent }) {
     renderQueue();
   }
 
+  let lastSeq = 0; // per connection; a jump means missed events: re-read the queue
   const unsub = [app.socket.on('accreditation', (m) => {
     if (m.forum != null && m.forum !== forumId) return;
+    if (Number.isInteger(m.seq)) {
+      if (lastSeq && m.seq > lastSeq + 1) loadQueue();
+      lastSeq = m.seq;
+    }
     const d = m.delegate;
     if (!d) return;
     if (d.status === 'registered') {
@@ -104,7 +109,7 @@ export async function render({ app, main, isCurrent }) {
       renderQueue();
     } catch (err) { app.error(err); }
   }
-  unsub.push(app.socket.onResume(loadQueue));
+  unsub.push(app.socket.onResume(() => { lastSeq = 0; loadQueue(); }));
 
   // Access codes.
   const codeOut = h('div', { class: 'code-output', 'aria-live': 'polite' });
