@@ -261,15 +261,15 @@ export async function render({ app, main, params, isCurrent }) {
           actionButton(t('decl.confirm'), async () => {
             const r = await app.request('translation.confirm', { doc: mainDoc });
             status = r.status || 'current'; showStatus();
-            replace(diffBox);
-            app.notify(t('decl.confirmed'));
+            replace(diffBox, h('p', { class: 'inline-notice' }, t('decl.confirmed')));
           }, app, { class: 'primary' }),
           actionButton(t('decl.machine'), async () => {
             const r = await app.request('translation.machine', { doc: mainDoc });
             if (r.status) { status = r.status; showStatus(); }
             ed.dc?.resync();
             const unknown = Array.isArray(r.unknown) ? r.unknown.filter((w) => typeof w === 'string') : [];
-            app.notify(unknown.length ? `${t('decl.machineDone')} ${t('decl.machineUnknown', { words: unknown.join(', ') })}` : t('decl.machineDone'));
+            replace(diffBox, h('p', { class: 'inline-notice' }, t('decl.machineDone')),
+              unknown.length ? h('p', { class: 'inline-notice' }, t('decl.machineUnknown', { words: unknown.join(', ') })) : null);
           }, app, { class: 'secondary' })),
         diffBox);
       replace(body, h('div', { class: 'side-by-side' }, origCol, trCol));
