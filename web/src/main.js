@@ -1,7 +1,7 @@
 // Entry point: language, header (connection state, language menu, session), hash routing.
 // Each view is a module under views/ exporting `render(ctx)`; it may return a cleanup
 // function, called when the user navigates away (leave rooms, close documents).
-import { app } from './app.js';
+import { app, errorText } from './app.js';
 import { h, replace } from './dom.js';
 import { endonym, getLang, initI18n, onLangChange, setLang, t, tl, UI_LANGS } from './i18n.js';
 import * as consoleView from './views/console.js';
@@ -51,8 +51,15 @@ async function route() {
     cleanup = typeof c === 'function' ? c : null;
   } catch (err) {
     if (seq !== renderSeq) return;
-    console.error(err);
+    if (!err?.code) console.error(err);
     app.error(err);
+    // Replace the "loading" view with something to do next.
+    const h1 = main.querySelector('h1')?.textContent || 'Plenary';
+    replace(main, h('h1', { tabindex: '-1', class: 'view-heading' }, h1),
+      h('p', null, errorText(err)),
+      h('p', null, app.me
+        ? h('a', { href: app.forumId ? `#/forum/${app.forumId}` : '#/' }, t('nav.home'))
+        : h('a', { href: '#/join' }, t('nav.join'))));
   }
   if (seq === renderSeq) focusHeading(main);
 }

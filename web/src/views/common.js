@@ -87,3 +87,14 @@ export function actionButton(label, action, app, attrs = {}) {
 export function sessionOrTimeout(app, ms = 4000) {
   return Promise.race([app.sessionReady, new Promise((r) => setTimeout(r, ms))]);
 }
+
+/** Views that need a session call this: the router then shows "please log in" and a link. */
+// With a token but no answer yet (offline start), wait for the session instead.
+export async function requireLogin(app) {
+  if (app.me) return;
+  if (app.token) {
+    await app.sessionReady;
+    if (app.me) return;
+  }
+  throw Object.assign(new Error('unauthenticated'), { code: 'unauthenticated' });
+}

@@ -3,13 +3,15 @@
 import { ROLES } from '../app.js';
 import { h, newId, replace } from '../dom.js';
 import { countryName, languageName, t, tl } from '../i18n.js';
-import { actionButton, field, heading, input, langList, loading, localized, select, sessionOrTimeout, textarea } from './common.js';
+import { actionButton, field, heading, input, langList, loading, localized, select, sessionOrTimeout, requireLogin, textarea } from './common.js';
 
 const PHASES = ['drafting', 'amendments', 'voting', 'adopted', 'published'];
 
 export async function render({ app, main, isCurrent }) {
   replace(main, heading(t('console.title')), loading());
   await sessionOrTimeout(app);
+  if (!isCurrent()) return;
+  await requireLogin(app);
   if (!isCurrent()) return;
   if (!app.hasRole('organiser')) {
     replace(main, heading(t('console.title')), h('p', null, t('console.onlyOrganisers')));

@@ -2,7 +2,7 @@
 // when the user navigates away; re-join after a reconnect.
 import { h, replace } from '../dom.js';
 import { t, tl, tp } from '../i18n.js';
-import { formatRange, heading, langList, loading, localized, sessionOrTimeout } from './common.js';
+import { formatRange, heading, langList, loading, localized, sessionOrTimeout, requireLogin } from './common.js';
 import { languageName } from '../i18n.js';
 
 // Routes: #/workshop/ID (a workshop: its room) or #/room/ID (the plenary or any room).
@@ -10,6 +10,8 @@ export async function render({ app, main, params, isCurrent }) {
   let roomId = params.room;
   replace(main, heading(t('room.title')), loading());
   await sessionOrTimeout(app);
+  if (!isCurrent()) return;
+  await requireLogin(app);
   if (!isCurrent()) return;
   let data = null;
   try { data = await app.forum(); } catch (err) { app.error(err); }
