@@ -101,3 +101,26 @@ test('an edit typed offline survives a reload while still offline, and is sent o
     await closeAll([page]);
   }
 });
+
+test('the forum home (programme, my status) shows after a reload offline', { skip }, async () => {
+  const page = await openPage(browser, server);
+  try {
+    await loginWithCode(page, demoLogin('delegate').code);
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await page.reload();
+    await page.locator('#programme-h').waitFor();
+    const workshops = await page.locator('li.workshop').count();
+    await page.context().setOffline(true);
+    await page.reload();
+    await page.locator('#programme-h').waitFor({ timeout: 15000 });
+    assert.equal(await page.locator('li.workshop').count(), workshops, 'the programme from the last copy');
+    assert.match(await page.locator('#my-accreditation').innerText(), /Accredited/);
+    await page.locator('#conn', { hasText: 'Offline' }).waitFor();
+    await page.context().setOffline(false);
+    await page.locator('#conn', { hasText: 'Online' }).waitFor({ timeout: 20000 });
+    await page.locator('#decl-h + div a').first().waitFor({ timeout: 10000 });
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await closeAll([page]);
+  }
+});

@@ -6,6 +6,7 @@ import { defaultUrl, Socket } from './net/socket.js';
 
 const TOKEN_KEY = 'plenary.token';
 const FORUM_KEY = 'plenary.forum';
+const ME_KEY = 'plenary.me';
 
 function load(key) { try { return localStorage.getItem(key); } catch { return null; } }
 function save(key, v) {
@@ -20,7 +21,9 @@ class App {
     this.token = load(TOKEN_KEY);
     const f = Number(load(FORUM_KEY));
     this.forumId = Number.isInteger(f) && f > 0 ? f : null;
+    // The last known "me", shown until hello confirms it (offline starts).
     this.me = null;
+    if (this.token) { try { this.me = JSON.parse(load(ME_KEY) || 'null'); } catch { /* ignore */ } }
     this.forumCache = new Map(); // forum id -> forum.get reply
     this.listeners = new Set();
     this.socket = new Socket({
@@ -58,6 +61,7 @@ class App {
   setForum(id) { this.forumId = id; save(FORUM_KEY, id); }
   setMe(me) {
     this.me = me;
+    save(ME_KEY, me ? JSON.stringify(me) : null);
     if (me?.forum) this.setForum(me.forum);
     this.changed();
   }
@@ -80,12 +84,25 @@ class App {
 
   request(type, fields, opts) { return this.socket.request(type, fields, opts); }
 
+  /**
+   * forum.get for a forum, kept in memory and in localStorage: while the line is down the
+   * last copy is used (the programme still shows after a reload offline).
+   */
   async forum(id = this.forumId, fresh = false) {
     if (!id) return null;
     if (!fresh && this.forumCache.has(id)) return this.forumCache.get(id);
-    const reply = await this.request('forum.get', { forum: id });
-    this.forumCache.set(id, reply);
-    return reply;
+    const key = `plenary.forumdata.${id}`;
+    const live = this.request('forum.get', { forum: id }).then((reply) => {
+      this.forumCache.set(id, reply);
+      save(key, JSON.stringify(reply));
+      return reply;
+    });
+    if (this.socket.state !== 'online') {
+      let stored = null;
+      try { stored = JSON.parse(load(key) || 'null'); } catch { /* ignore */ }
+      if (stored) { live.catch(() => {}); this.forumCache.set(id, stored); return stored; }
+    }
+    return live;
   }
 
   notify(text) {
