@@ -74,6 +74,7 @@ export class Socket {
     clearTimeout(this.retryTimer);
     this.retryTimer = null;
     if (this.ws && this.ws.readyState <= 1) return;
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) { this.scheduleReconnect(); return; }
     let ws;
     try {
       ws = new WebSocket(this.url);
@@ -248,10 +249,7 @@ export class Socket {
     this.attempt++;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
-      // The device says it is offline: wait for its 'online' event (this timer still checks
-      // now and then, in case the flag is wrong) instead of failing connections.
-      if (typeof navigator !== 'undefined' && navigator.onLine === false) { this.scheduleReconnect(); return; }
-      this.connect();
+      this.connect(); // while the device says it is offline, this only re-arms the timer
     }, delay);
   }
 }
