@@ -62,6 +62,17 @@ test('drafting: add, move and delete a clause; numbering follows; session surviv
     await again.waitFor({ state: 'detached' });
     assert.deepEqual(await titles(page), before);
 
+    // A new section, and a clause in it.
+    await page.getByLabel('Title of a new section').fill('Follow-up and monitoring');
+    await page.getByRole('button', { name: 'Add a section' }).click();
+    const head = page.locator('.section-head', { hasText: 'Follow-up and monitoring' });
+    await head.waitFor();
+    await head.getByRole('button', { name: /^Add a clause to this section/ }).click();
+    await until(async () => (await titles(page)).length === before.length + 1, { message: 'a clause in the new section' });
+    const inSection = page.locator('.section-head', { hasText: 'Follow-up and monitoring' }).locator('xpath=following-sibling::article[1]');
+    await inSection.waitFor();
+    assert.equal(await inSection.locator('h3').innerText(), `Clause ${clauses + 1}`);
+
     assert.deepEqual(page.errors, []);
     assert.deepEqual(invalidFrames(page), []);
     assert.deepEqual(errorReplies(page), []);

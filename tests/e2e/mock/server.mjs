@@ -253,6 +253,13 @@ const H = {
     declarations.set(d.id, d); return { declaration: declView(d) };
   },
   'declaration.phase'(conn, m) { organiser(conn); const d = findDecl(m.declaration); d.phase = m.phase; declChanged(d); return { declaration: declView(d) }; },
+  'section.insert'(conn, m) {
+    const decl = findDecl(m.declaration); drafting(conn, decl);
+    const x = { id: id(), declaration: decl.id, title: m.title };
+    const i = m.after === undefined ? decl.sections.length : m.after === null ? 0 : decl.sections.findIndex((y) => y.id === m.after) + 1;
+    decl.sections.splice(i, 0, x); declChanged(decl);
+    return { section: x };
+  },
   'clause.insert'(conn, m) {
     const decl = findDecl(m.declaration); drafting(conn, decl);
     const c = newClause(decl, m.kind || 'clause', m.section ?? null, m.text ? { [decl.original]: m.text } : null);

@@ -81,6 +81,7 @@ export async function render({ app, main, params, isCurrent }) {
       // "At the end" names the last clause explicitly rather than leaving `after` out.
       actionButton(t('decl.addClause'), () => insertClause(lastClauseId(), 'clause', lastSection()), app, { class: 'secondary' }),
       actionButton(t('decl.addPreamble'), () => insertClause(lastId('preamble'), 'preamble'), app, { class: 'secondary' }),
+      sectionForm(),
     ]);
   }
 
@@ -159,10 +160,44 @@ export async function render({ app, main, params, isCurrent }) {
   }
 
   function sectionHead(s) {
-    let el = sectionHeads.get(s.id);
-    if (!el) { el = h('h2', { class: 'section-title', dir: 'auto' }); sectionHeads.set(s.id, el); }
-    replace(el, tl(s.title, contentLang));
-    return el;
+    let entry = sectionHeads.get(s.id);
+    if (!entry) {
+      const title = h('h2', { class: 'section-title', dir: 'auto' });
+      const tools = h('div', { class: 'section-tools' });
+      entry = { el: h('div', { class: 'section-head' }, title, tools), title, tools };
+      sectionHeads.set(s.id, entry);
+    }
+    replace(entry.title, tl(s.title, contentLang));
+    replace(entry.tools, canDraft() && actionButton(t('decl.addInSection'), () => {
+      const cs = decl.clauses || [];
+      const inSection = cs.filter((c) => c.section === s.id);
+      const after = inSection.length ? inSection[inSection.length - 1].id : (cs.length ? cs[cs.length - 1].id : null);
+      return insertClause(after, 'clause', s.id);
+    }, app, { class: 'secondary', 'aria-label': `${t('decl.addInSection')}: ${tl(s.title, contentLang)}` }));
+    return entry.el;
+  }
+
+  function sectionForm() {
+    const id = newId('sec');
+    const inp = h('input', { id, name: 'title', autocomplete: 'off' });
+    const form = h('form', { class: 'inline-form section-form', novalidate: true },
+      h('div', { class: 'field' }, h('label', { for: id }, t('decl.sectionTitle')), inp),
+      h('button', { type: 'submit', class: 'secondary' }, t('decl.addSection')));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      const title = inp.value.trim();
+      if (!title) { app.error(t('console.titleMissing')); inp.focus(); return; }
+      const secs = decl.sections || [];
+      try {
+        await app.request('section.insert', {
+          declaration: declId, after: secs.length ? secs[secs.length - 1].id : null, title: { [decl.original]: title },
+        });
+        inp.value = '';
+        await refresh(null);
+        replace(liveNote, t('decl.sectionAdded'));
+      } catch (err) { app.error(err); }
+    });
+    return form;
   }
 
   function clauseView(c) {
