@@ -169,7 +169,7 @@ void Hub::submit_op(ConnState& c, const Reply& reply, std::int64_t id, std::int6
       },
       [=, this](json) {
         LiveDoc* l = docs_.get(reader_, id);
-        if (l->committed < rev) l->committed = rev;
+        if (l->committed < rev && rev <= l->doc->rev()) l->committed = rev;
         dirty_docs_.insert(id);
         if (check_stale) mark_translations_stale(id);
         json re = reply.re();
@@ -183,8 +183,28 @@ void Hub::submit_op(ConnState& c, const Reply& reply, std::int64_t id, std::int6
           push_raw(cs, std::make_shared<const std::string>("{\"type\":\"ok\",\"re\":" + re.dump() +
                                                            ",\"rev\":" + std::to_string(rev) + "}"));
         });
-      });
+           },
+      [this, id] { resync_doc(id); });
   (void)c;
+}
+
+void Hub::resync_doc(std::int64_t id) {
+  auto it = docs_.all().find(id);
+  if (it == docs_.all().end()) return;
+  auto subscribers = it->second->subscribers;
+  docs_.forget(id);
+  LiveDoc* live = docs_.get(reader_, id);
+  if (!live) return;
+  live->subscribers = subscribers;
+  for (auto conn : subscribers) {
+    auto* c = state(conn);
+    if (!c) continue;
+    auto sit = c->docs.find(id);
+    if (sit == c->docs.end()) continue;
+    sit->second.sent_rev = live->committed;
+    push(*c, {{"type", "doc.reset"}, {"seq", ++sit->second.seq}, {"doc", id}, {"rev", live->committed},
+              {"text", live->doc->text()}, {"reason", "storage"}});
+  }
 }
 
 void Hub::flush_doc_sub(ConnState& c, std::int64_t id, DocSub& sub, std::int64_t upto, bool stop_at_own) {

@@ -218,6 +218,7 @@ bool Hub::may_draft(const ConnState& c, std::int64_t workshop) {
 void Hub::on_section_insert(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t declaration = id_of(m, "declaration");
   auto after = opt_id_of(m, "after");
+  bool after_given = m.contains("after");
   json title = texts_of(m, "title", 500);
   require_accredited(c);
   auto info = decl_info(reader_, declaration);
@@ -229,7 +230,15 @@ void Hub::on_section_insert(ConnState& c, const json& m, const Reply& reply) {
       reply,
       [=](store::Db& db) {
         require_phase_in_work(db, declaration, "drafting");
+        // Absent `after`: at the end; `after: null`: first.
         std::int64_t pos = 0;
+        if (!after && !after_given) {
+          auto& last = db.prepare("SELECT COALESCE(MAX(position),0) FROM sections WHERE declaration=?");
+          last.bind(1, declaration);
+          last.step();
+          pos = last.int64(0);
+          last.reset();
+        }
         if (after) {
           auto& p = db.prepare("SELECT position FROM sections WHERE id=? AND declaration=? AND deleted=0");
           p.bind(1, *after).bind(2, declaration);
@@ -256,6 +265,7 @@ void Hub::on_section_insert(ConnState& c, const json& m, const Reply& reply) {
 void Hub::on_clause_insert(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t declaration = id_of(m, "declaration");
   auto after = opt_id_of(m, "after");
+  bool after_given = m.contains("after");
   auto section = opt_id_of(m, "section");
   std::string text = opt_string_of(m, "text", 32 * 1024).value_or("");
   std::string kind = opt_string_of(m, "kind", 20).value_or("clause");
@@ -272,7 +282,15 @@ void Hub::on_clause_insert(ConnState& c, const json& m, const Reply& reply) {
       reply,
       [=](store::Db& db) {
         require_phase_in_work(db, declaration, "drafting");
+        // Absent `after`: at the end; `after: null`: first.
         std::int64_t pos = 0;
+        if (!after && !after_given) {
+          auto& last = db.prepare("SELECT COALESCE(MAX(position),0) FROM clauses WHERE declaration=?");
+          last.bind(1, declaration);
+          last.step();
+          pos = last.int64(0);
+          last.reset();
+        }
         if (after) {
           auto& p = db.prepare("SELECT position FROM clauses WHERE id=? AND declaration=? AND deleted=0");
           p.bind(1, *after).bind(2, declaration);

@@ -248,13 +248,15 @@ void Hub::push_raw(ConnState& c, std::shared_ptr<const std::string> frame) {
   c.conn->send(std::move(frame));
 }
 
-void Hub::commit(const Reply& reply, store::Committer::Work work, std::function<void(json)> then) {
+void Hub::commit(const Reply& reply, store::Committer::Work work, std::function<void(json)> then,
+                 std::function<void()> on_fail) {
   in_flight_++;
-  committer_.submit(std::move(work), [this, reply, then = std::move(then)](store::Outcome o) mutable {
-    boost::asio::post(strand_, [this, reply, then = std::move(then), o = std::move(o)]() mutable {
+  committer_.submit(std::move(work), [this, reply, then = std::move(then), on_fail = std::move(on_fail)](store::Outcome o) mutable {
+    boost::asio::post(strand_, [this, reply, then = std::move(then), on_fail = std::move(on_fail), o = std::move(o)]() mutable {
       in_flight_--;
       if (!o.ok) {
         errors_++;
+        if (on_fail) on_fail();
         std::string code = o.code.empty() ? "unavailable" : o.code;
         return reply.error(code, o.error);
       }

@@ -110,7 +110,10 @@ private:
   void dispatch(ConnState& c, const std::string& type, const json& msg, const Reply& reply);
   void process(ConnState& c, json msg, const std::string& parse_error);
   // Runs work in the Committer; on success `then` runs on the strand, on failure the reply errs.
-  void commit(const Reply& reply, store::Committer::Work work, std::function<void(json)> then);
+  void commit(const Reply& reply, store::Committer::Work work, std::function<void(json)> then,
+              std::function<void()> on_fail = {});
+  // A document whose in-memory state ran ahead of a failed commit: reload it, resync subscribers.
+  void resync_doc(std::int64_t doc);
   // Runs fn on the worker pool (password hashing, translation), then `then` on the strand.
   void offload(std::function<json()> fn, std::function<void(json)> then);
 

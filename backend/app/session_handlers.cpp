@@ -31,8 +31,8 @@ json Hub::delegate_json(std::int64_t delegate, bool with_email) {
             {"forum", st.int64(1)},
             {"name", st.text(2)},
             {"organisation", st.is_null(4) ? json(nullptr) : json(st.int64(4))},
-            {"country", st.opt_text(5).value_or("")},
-            {"region", st.opt_text(6).value_or("")},
+            {"country", st.is_null(5) || st.text(5).empty() ? json(nullptr) : json(st.text(5))},
+            {"region", st.is_null(6) || st.text(6).empty() ? json(nullptr) : json(st.text(6))},
             {"languages", json::parse(st.text(7))},
             {"status", st.text(10)}};
   if (!st.is_null(8)) d["gender"] = st.text(8);
