@@ -1,0 +1,560 @@
+// bench_fanout: A authors type into one clause document at once; edit-to-peer latency.
+//
+// For each A (default 100, 200, 400), on a fresh server: A WebSocket connections log in with
+// the reusable drafting badge code and doc.open the same new clause document. Each author is
+// a Jupiter client (one op in flight, later edits composed into a buffer, incoming doc.ops
+// transformed against in-flight and buffer with plenary's OT library) and types 5 one-character
+// inserts per second at random positions for D seconds. Latency: from the moment an author
+// sends a doc.op to the arrival, at each other author, of the doc.ops frame holding that op
+// (matched by opid); p50/p95/p99 over all deliveries. Also the ack latency (send -> ok), the
+// server's CPU time (utime+stime from /proc/PID/stat) and RSS, the load generator's own CPU
+// time, and convergence: after typing stops and all acks and ops arrived, every author's text
+// equals the server's (doc.open on a fresh connection).
+//
+// The load generator is one thread (one io_context) and shares the machine with the server.
+//
+// usage: bench_fanout [--authors 100,200,400] [--seconds 60] [--rate 5]
+#include "bench_common.hpp"
+
+#include <deque>
+#include <ext/rope>
+#include <memory>
+#include <optional>
+#include <random>
+
+#include "core/ot/text_op.hpp"
+
+using namespace bench;
+namespace ot = plenary::ot;
+
+namespace {
+
+// Latency histogram with 0.05 ms buckets up to 120 s.
+struct Histogram {
+  static constexpr double kBucketMs = 0.05;
+  std::vector<std::uint64_t> b = std::vector<std::uint64_t>(static_cast<size_t>(120000 / kBucketMs) + 1);
+  std::uint64_t n = 0;
+  double max_ms = 0, sum_ms = 0;
+  void add(double ms) {
+    size_t i = std::min(b.size() - 1, static_cast<size_t>(std::max(0.0, ms) / kBucketMs));
+    ++b[i];
+    ++n;
+    sum_ms += ms;
+    max_ms = std::max(max_ms, ms);
+  }
+  double pct(double p) const {
+    if (!n) return 0;
+    std::uint64_t want = static_cast<std::uint64_t>(std::ceil(p / 100.0 * double(n)));
+    if (want == 0) want = 1;
+    std::uint64_t acc = 0;
+    for (size_t i = 0; i < b.size(); ++i) {
+      acc += b[i];
+      if (acc >= want) return (double(i) + 0.5) * kBucketMs;
+    }
+    return max_ms;
+  }
+};
+
+// --- A small parser for the server's doc.ops frames (the fan-out hot path) -----------------
+// Frames look like {"type":"doc.ops","seq":N,"doc":D,"ops":[{"by":B,"op":[...],"opid":"..","rev":R},...]}.
+// Handles what this benchmark's traffic contains (integers, strings without escapes, op
+// arrays); anything else returns false and the caller falls back to nlohmann::json.
+struct Entry {
+  std::int64_t rev = 0;
+  ot::Op op;
+  std::string_view opid;
+};
+
+struct Scan {
+  std::string_view s;
+  size_t i = 0;
+  bool ok = true;
+  void ws() {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')) ++i;
+  }
+  bool eat(char c) {
+    ws();
+    if (i < s.size() && s[i] == c) {
+      ++i;
+      return true;
+    }
+    return false;
+  }
+  std::string_view str() {
+    ws();
+    if (i >= s.size() || s[i] != '"') return ok = false, std::string_view{};
+    size_t j = ++i;
+    while (i < s.size() && s[i] != '"') {
+      if (s[i] == '\\') return ok = false, std::string_view{};
+      ++i;
+    }
+    if (i >= s.size()) return ok = false, std::string_view{};
+    return s.substr(j, i++ - j);
+  }
+  std::int64_t num() {
+    ws();
+    std::int64_t v = 0;
+    size_t j = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') v = v * 10 + (s[i++] - '0');
+    if (i == j) ok = false;
+    return v;
+  }
+  ot::Op op() {
+    ot::Op o;
+    if (!eat('[')) return ok = false, o;
+    if (eat(']')) return o;
+    do {
+      ws();
+      if (i >= s.size()) return ok = false, o;
+      char c = s[i];
+      if (c >= '0' && c <= '9') {
+        o.push_back(ot::Component::skip(static_cast<size_t>(num())));
+      } else if (c == '"') {
+        o.push_back(ot::Component::insert(std::string(str())));
+      } else if (c == '{') {
+        ++i;
+        if (str() != "d" || !eat(':')) return ok = false, o;
+        ws();
+        if (i < s.size() && s[i] == '"')
+          o.push_back(ot::Component::del_text(std::string(str())));
+        else
+          o.push_back(ot::Component::del(static_cast<size_t>(num())));
+        if (!eat('}')) return ok = false, o;
+      } else {
+        return ok = false, o;
+      }
+      if (!ok) return o;
+    } while (eat(','));
+    if (!eat(']')) ok = false;
+    return o;
+  }
+};
+
+bool parse_doc_ops(std::string_view frame, std::vector<Entry>& out) {
+  auto k = frame.find("\"ops\":[");
+  if (k == std::string_view::npos) return false;
+  Scan sc{frame, k + 7};
+  if (sc.eat(']')) return true;
+  do {
+    if (!sc.eat('{')) return false;
+    Entry e;
+    do {
+      auto key = sc.str();
+      if (!sc.ok || !sc.eat(':')) return false;
+      if (key == "rev") e.rev = sc.num();
+      else if (key == "op") e.op = sc.op();
+      else if (key == "opid") e.opid = sc.str();
+      else if (key == "by") sc.num();
+      else return false;
+      if (!sc.ok) return false;
+    } while (sc.eat(','));
+    if (!sc.eat('}')) return false;
+    out.push_back(std::move(e));
+  } while (sc.eat(','));
+  return sc.eat(']');
+}
+
+// --- Authors -------------------------------------------------------------------------------
+
+using Rope = __gnu_cxx::crope;
+
+// Applies an op to the rope (this benchmark's text is ASCII, so code points are bytes).
+void apply_rope(Rope& r, const ot::Op& op) {
+  size_t pos = 0;
+  for (const auto& c : op) {
+    if (c.is_skip()) {
+      pos += c.n;
+    } else if (c.is_insert()) {
+      r.insert(pos, c.text.c_str(), c.text.size());
+      pos += c.n;
+    } else {
+      r.erase(pos, c.n);
+    }
+  }
+  if (pos > r.size()) throw std::runtime_error("op reaches past the end of the text");
+}
+
+struct Run;
+
+struct Author {
+  Run* run = nullptr;
+  int index = 0;
+  std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
+  beast::flat_buffer buf;
+  std::unique_ptr<net::steady_timer> timer;
+  Rope text;
+  std::int64_t rev = 0;
+  std::optional<ot::Op> inflight, buffer;
+  std::int64_t inflight_seq = -1;
+  std::vector<Clock::time_point> sent_at;  // by op sequence number (the k in opid "a<i>-<k>")
+  std::deque<std::shared_ptr<std::string>> outq;
+  bool writing = false;
+  std::int64_t next_id = 100;
+};
+
+struct Run {
+  net::io_context& ioc;
+  std::int64_t doc = 0;
+  std::vector<std::unique_ptr<Author>> authors;
+  Histogram peer, ack;
+  std::uint64_t deliveries = 0, sent = 0, edits = 0, composed = 0, errors = 0, resets = 0, slow_parse = 0;
+  std::string first_error;
+  bool typing = true;
+  std::chrono::milliseconds period{200};
+  std::mt19937_64 rng{42};
+  std::vector<Entry> scratch;
+
+  explicit Run(net::io_context& i) : ioc(i) {}
+
+  void error(const std::string& e) {
+    ++errors;
+    if (first_error.empty()) first_error = e.substr(0, 400);
+  }
+
+  void write(Author& a, std::string frame) {
+    a.outq.push_back(std::make_shared<std::string>(std::move(frame)));
+    pump(a);
+  }
+  void pump(Author& a) {
+    if (a.writing || a.outq.empty()) return;
+    a.writing = true;
+    auto f = a.outq.front();
+    a.ws->async_write(net::buffer(*f), [this, &a, f](beast::error_code ec, std::size_t) {
+      a.writing = false;
+      if (ec) return error("write: " + ec.message());
+      a.outq.pop_front();
+      pump(a);
+    });
+  }
+
+  void send_op(Author& a, ot::Op op) {
+    std::int64_t k = static_cast<std::int64_t>(a.sent_at.size());
+    a.sent_at.push_back(Clock::now());
+    a.inflight = std::move(op);
+    a.inflight_seq = k;
+    ++sent;
+    std::string f = "{\"type\":\"doc.op\",\"id\":" + std::to_string(a.next_id++) + ",\"doc\":" + std::to_string(doc) +
+                    ",\"rev\":" + std::to_string(a.rev) + ",\"op\":" + ot::to_json(*a.inflight).dump() +
+                    ",\"opid\":\"a" + std::to_string(a.index) + "-" + std::to_string(k) + "\"}";
+    write(a, std::move(f));
+  }
+
+  void schedule(Author& a, Clock::duration first) {
+    a.timer->expires_after(first);
+    a.timer->async_wait([this, &a](beast::error_code ec) {
+      if (ec || !typing) return;
+      type_one(a);
+      schedule(a, period);
+    });
+  }
+
+  void type_one(Author& a) {
+    size_t len = a.text.size();
+    size_t pos = std::uniform_int_distribution<size_t>(0, len)(rng);
+    char ch = static_cast<char>('a' + std::uniform_int_distribution<int>(0, 25)(rng));
+    ot::Op op = ot::from_patch(pos, 0, std::string_view(&ch, 1));
+    apply_rope(a.text, op);
+    ++edits;
+    if (!a.inflight) {
+      send_op(a, std::move(op));
+    } else if (a.buffer) {
+      a.buffer = ot::compose(*a.buffer, op);
+      ++composed;
+    } else {
+      a.buffer = std::move(op);
+    }
+  }
+
+  void read(Author& a) {
+    a.ws->async_read(a.buf, [this, &a](beast::error_code ec, std::size_t) {
+      if (ec) {
+        if (ec != net::error::operation_aborted) error("read: " + ec.message());
+        return;
+      }
+      std::string_view s(static_cast<const char*>(a.buf.data().data()), a.buf.size());
+      on_frame(a, s);
+      a.buf.consume(a.buf.size());
+      read(a);
+    });
+  }
+
+  void on_frame(Author& a, std::string_view s) {
+    auto now = Clock::now();
+    if (s.rfind("{\"type\":\"doc.ops\"", 0) == 0) {
+      scratch.clear();
+      if (!parse_doc_ops(s, scratch)) {
+        ++slow_parse;
+        scratch.clear();
+        json j = json::parse(s);
+        for (auto& e : j["ops"]) {
+          Entry en;
+          en.rev = e["rev"].get<std::int64_t>();
+          en.op = ot::parse(e["op"]);
+          static thread_local std::string keep;
+          keep = e["opid"].get<std::string>();
+          en.opid = keep;
+          incoming(a, en, now);
+        }
+        return;
+      }
+      for (auto& e : scratch) incoming(a, e, now);
+    } else if (s.rfind("{\"type\":\"ok\"", 0) == 0) {
+      // The ack of the in-flight op (the only request in flight after setup).
+      auto k = s.find("\"rev\":");
+      if (k == std::string_view::npos || !a.inflight) return error("unexpected ok: " + std::string(s));
+      Scan sc{s, k + 6};
+      a.rev = sc.num();
+      ack.add(std::chrono::duration<double, std::milli>(now - a.sent_at[a.inflight_seq]).count());
+      a.inflight.reset();
+      if (a.buffer) {
+        ot::Op b = std::move(*a.buffer);
+        a.buffer.reset();
+        send_op(a, std::move(b));
+      }
+    } else if (s.find("\"type\":\"doc.cursors\"") != std::string_view::npos) {
+      // others' cursors (sent on doc.open): ignored
+    } else if (s.find("\"doc.reset\"") != std::string_view::npos) {
+      ++resets;
+      error("doc.reset: " + std::string(s.substr(0, 200)));
+    } else {
+      error(std::string(s));
+    }
+  }
+
+  void incoming(Author& a, const Entry& e, Clock::time_point now) {
+    // Latency by opid "a<i>-<k>".
+    if (e.opid.size() > 1 && e.opid[0] == 'a') {
+      auto dash = e.opid.find('-');
+      int who = std::atoi(std::string(e.opid.substr(1, dash - 1)).c_str());
+      long k = std::atol(std::string(e.opid.substr(dash + 1)).c_str());
+      if (who >= 0 && who < static_cast<int>(authors.size()) && k >= 0 &&
+          k < static_cast<long>(authors[who]->sent_at.size())) {
+        peer.add(std::chrono::duration<double, std::milli>(now - authors[who]->sent_at[k]).count());
+        ++deliveries;
+      }
+    }
+    if (e.rev != a.rev + 1) error("revision gap: have " + std::to_string(a.rev) + ", got " + std::to_string(e.rev));
+    ot::Op o = e.op;
+    if (a.inflight) {
+      ot::Op o2 = ot::transform(o, *a.inflight, ot::Side::Right);
+      a.inflight = ot::transform(*a.inflight, o, ot::Side::Left);
+      o = std::move(o2);
+    }
+    if (a.buffer) {
+      ot::Op o2 = ot::transform(o, *a.buffer, ot::Side::Right);
+      a.buffer = ot::transform(*a.buffer, o, ot::Side::Left);
+      o = std::move(o2);
+    }
+    apply_rope(a.text, o);
+    a.rev = e.rev;
+  }
+};
+
+struct FanResult {
+  int authors = 0;
+  double seconds = 0;
+  Histogram* peer = nullptr;
+  Histogram* ack = nullptr;
+  std::uint64_t deliveries = 0, sent = 0, edits = 0, composed = 0, errors = 0, resets = 0;
+  double server_cpu = 0, client_cpu = 0;
+  long server_rss_kib = 0, server_rss_before_kib = 0;
+  bool converged = false;
+  std::size_t final_len = 0;
+  std::int64_t final_rev = 0;
+  std::string error;
+};
+
+json run_fanout(int n_authors, double seconds, double rate) {
+  Server server("fanout");
+  server.start();
+  std::int64_t doc;
+  std::int64_t forum;
+  {
+    SyncClient setup(server.port());
+    setup.login(kDraftingCode);
+    forum = setup.first_forum();
+    doc = setup.new_clause_doc(setup.first_declaration());
+  }
+  net::io_context ioc;
+  Run run(ioc);
+  run.doc = doc;
+  run.period = std::chrono::milliseconds(static_cast<long>(1000.0 / rate));
+  auto t_setup = Clock::now();
+  for (int i = 0; i < n_authors; ++i) {
+    auto a = std::make_unique<Author>();
+    a->run = &run;
+    a->index = i;
+    a->ws = std::make_unique<websocket::stream<beast::tcp_stream>>(ioc);
+    a->timer = std::make_unique<net::steady_timer>(ioc);
+    auto& ws = *a->ws;
+    ws.next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
+    ws.next_layer().socket().set_option(tcp::no_delay(true));
+    ws.read_message_max(64 << 20);
+    ws.handshake("127.0.0.1:" + std::to_string(server.port()), "/ws");
+    auto req = [&](json m) {
+      ws.write(net::buffer(m.dump()));
+      while (true) {
+        beast::flat_buffer b;
+        ws.read(b);
+        json r = json::parse(beast::buffers_to_string(b.data()));
+        if (r.contains("re") && r["re"] == m["id"]) {
+          if (r["type"] != "ok") throw std::runtime_error(m["type"].get<std::string>() + ": " + r.dump());
+          return r;
+        }
+      }
+    };
+    req({{"type", "hello"}, {"id", 1}, {"protocol", 1}});
+    req({{"type", "login"}, {"id", 2}, {"forum", forum}, {"code", kDraftingCode}});
+    json o = req({{"type", "doc.open"}, {"id", 3}, {"doc", doc}});
+    a->rev = o["rev"].get<std::int64_t>();
+    std::string t = o["text"].get<std::string>();
+    a->text = Rope(t.c_str());
+    run.authors.push_back(std::move(a));
+  }
+  double setup_s = seconds_since(t_setup);
+  for (auto& a : run.authors) run.read(*a);
+  // Let the open-time pushes (doc.cursors) drain before typing.
+  ioc.run_for(std::chrono::milliseconds(500));
+
+  FanResult res;
+  res.authors = n_authors;
+  res.server_rss_before_kib = rss_kib(server.pid());
+  double scpu0 = cpu_seconds(server.pid()), ccpu0 = self_cpu_seconds();
+  std::uniform_int_distribution<long> phase(0, run.period.count() * 1000 - 1);
+  for (auto& a : run.authors) run.schedule(*a, std::chrono::microseconds(phase(run.rng)));
+  auto t0 = Clock::now();
+  while (seconds_since(t0) < seconds) ioc.run_for(std::chrono::milliseconds(100));
+  run.typing = false;
+  res.seconds = seconds_since(t0);
+  res.server_cpu = cpu_seconds(server.pid()) - scpu0;
+  res.client_cpu = self_cpu_seconds() - ccpu0;
+  res.server_rss_kib = rss_kib(server.pid());
+  for (auto& a : run.authors) a->timer->cancel();
+
+  // Drain: every op acknowledged and every author at the final revision.
+  auto d0 = Clock::now();
+  while (seconds_since(d0) < 60) {
+    ioc.run_for(std::chrono::milliseconds(50));
+    bool idle = true;
+    std::int64_t top = 0;
+    for (auto& a : run.authors) {
+      if (a->inflight || a->buffer) idle = false;
+      top = std::max(top, a->rev);
+    }
+    for (auto& a : run.authors)
+      if (a->rev != top) idle = false;
+    if (idle && top == static_cast<std::int64_t>(run.sent)) break;
+  }
+  {
+    SyncClient check(server.port());
+    check.login(kDraftingCode);
+    json fin = check.ok({{"type", "doc.open"}, {"doc", doc}});
+    std::string text = fin["text"].get<std::string>();
+    res.final_rev = fin["rev"].get<std::int64_t>();
+    res.final_len = text.size();
+    res.converged = true;
+    int bad = 0;
+    for (auto& a : run.authors) {
+      std::string mine(a->text.begin(), a->text.end());
+      if (mine != text || a->rev != res.final_rev) {
+        res.converged = false;
+        ++bad;
+      }
+    }
+    if (bad) res.error = std::to_string(bad) + " authors differ from the server";
+  }
+  for (auto& a : run.authors) {
+    beast::error_code ec;
+    a->ws->next_layer().socket().close(ec);
+  }
+  ioc.run_for(std::chrono::milliseconds(100));
+  server.stop();
+
+  std::printf("bench_fanout: authors = %d, %.1f s typing at %.1f edits/s each (setup %.1f s)\n", n_authors,
+              res.seconds, rate, setup_s);
+  std::printf("bench_fanout:   edits = %llu, doc.ops sent = %llu (%llu edits composed into a buffered op), "
+              "server rev %lld, text %zu chars\n",
+              (unsigned long long)run.edits, (unsigned long long)run.sent, (unsigned long long)run.composed,
+              (long long)res.final_rev, res.final_len);
+  std::printf("bench_fanout:   edit_to_peer latency ms: p50 = %.2f, p95 = %.2f, p99 = %.2f, max = %.1f over %llu "
+              "deliveries (target p95 < 100 at 400 authors)\n",
+              run.peer.pct(50), run.peer.pct(95), run.peer.pct(99), run.peer.max_ms,
+              (unsigned long long)run.peer.n);
+  std::printf("bench_fanout:   ack latency ms: p50 = %.2f, p95 = %.2f, p99 = %.2f\n", run.ack.pct(50), run.ack.pct(95),
+              run.ack.pct(99));
+  std::printf("bench_fanout:   server CPU = %.2f s (%.0f %% of one core), server RSS = %ld KiB (before typing %ld); "
+              "load generator CPU = %.2f s (%.0f %% of one core)\n",
+              res.server_cpu, 100 * res.server_cpu / res.seconds, res.server_rss_kib, res.server_rss_before_kib,
+              res.client_cpu, 100 * res.client_cpu / res.seconds);
+  std::printf("bench_fanout:   converged = %s; errors = %llu, doc.reset = %llu, slow parses = %llu%s%s\n",
+              res.converged ? "yes" : "NO", (unsigned long long)run.errors, (unsigned long long)run.resets,
+              (unsigned long long)run.slow_parse, run.first_error.empty() ? "" : "; first error: ",
+              run.first_error.c_str());
+  if (!res.error.empty()) std::printf("bench_fanout:   %s\n", res.error.c_str());
+  std::fflush(stdout);
+  return {{"authors", n_authors},
+          {"seconds", res.seconds},
+          {"rate_per_author", rate},
+          {"edits", run.edits},
+          {"ops_sent", run.sent},
+          {"composed", run.composed},
+          {"deliveries", run.peer.n},
+          {"p50_ms", run.peer.pct(50)},
+          {"p95_ms", run.peer.pct(95)},
+          {"p99_ms", run.peer.pct(99)},
+          {"max_ms", run.peer.max_ms},
+          {"ack_p50_ms", run.ack.pct(50)},
+          {"ack_p95_ms", run.ack.pct(95)},
+          {"ack_p99_ms", run.ack.pct(99)},
+          {"server_cpu_s", res.server_cpu},
+          {"server_rss_kib", res.server_rss_kib},
+          {"client_cpu_s", res.client_cpu},
+          {"final_rev", res.final_rev},
+          {"converged", res.converged},
+          {"errors", run.errors},
+          {"first_error", run.first_error}};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<int> counts = {100, 200, 400};
+  double seconds = 60, rate = 5;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto next = [&]() -> std::string {
+      if (i + 1 >= argc) throw std::runtime_error(a + " needs a value");
+      return argv[++i];
+    };
+    if (a == "--authors") {
+      counts.clear();
+      std::stringstream ss(next());
+      std::string w;
+      while (std::getline(ss, w, ',')) counts.push_back(std::stoi(w));
+    } else if (a == "--seconds") {
+      seconds = std::stod(next());
+    } else if (a == "--rate") {
+      rate = std::stod(next());
+    } else if (std::isdigit(static_cast<unsigned char>(a[0]))) {
+      seconds = std::stod(a);  // bench_fanout 20
+    } else {
+      std::cerr << "usage: bench_fanout [--authors 100,200,400] [--seconds 60] [--rate 5]\n";
+      return 2;
+    }
+  }
+  try {
+    raise_nofile();
+    json runs = json::array();
+    bool ok = true;
+    for (int n : counts) {
+      json r = run_fanout(n, seconds, rate);
+      ok = ok && r["converged"].get<bool>();
+      runs.push_back(r);
+    }
+    std::cout << json{{"bench", "fanout"}, {"at", utc_now()}, {"runs", runs}}.dump() << std::endl;
+    return ok ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "bench_fanout: error: " << e.what() << std::endl;
+    return 1;
+  }
+}

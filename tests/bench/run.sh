@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds a Release build in build-bench and runs every benchmark with quick defaults.
+#   FULL=1: the fan-out benchmark for its full 60 s per author count (default here: 15 s).
+#   FANOUT_SECONDS=N overrides the fan-out duration; BUILD_DIR overrides build-bench.
+# The figures are not pass/fail; each benchmark prints "bench_x: metric = value unit" lines and
+# one JSON line. Only 127.0.0.1 (and 127.0.0.2.. as source addresses) is used.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+build="${BUILD_DIR:-$root/build-bench}"
+targets=(plenary bench_connections bench_ws_replay bench_fanout)
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPLENARY_TESTS=OFF >/dev/null || exit 1
+cmake --build "$build" -j2 --target "${targets[@]}" || exit 1
+
+if [[ "${FULL:-0}" == 1 ]]; then fanout_s="${FANOUT_SECONDS:-60}"; else fanout_s="${FANOUT_SECONDS:-15}"; fi
+status=0
+echo "== bench_connections"; "$build/bench_connections" || status=1
+echo "== bench_ws_replay";   "$build/bench_ws_replay" || status=1
+echo "== compare_sharedb";   SKIP_BUILD=1 BUILD_DIR="$build" "$here/compare_sharedb.sh" || status=1
+echo "== bench_fanout (${fanout_s} s per author count)"; "$build/bench_fanout" --seconds "$fanout_s" || status=1
+exit $status
