@@ -28,19 +28,92 @@ bool may_move(PollState from, PollState to) {
                      [&](const PollTransition& t) { return t.from == from && t.to == to; });
 }
 
+namespace {
+
+// Checks settings a poll could not work with; shared by the constructor and settings_from_json.
+std::optional<std::string> settings_problem(const PollSettings& s) {
+  if (s.method == Method::single_choice || s.method == Method::ranked) {
+    if (s.options.size() < 2) return "a poll with options needs at least two";
+    std::set<std::string> seen;
+    for (const auto& o : s.options)
+      if (o.empty() || !seen.insert(o).second) return "options must be distinct and non-empty";
+  }
+  for (const auto& [unit, w] : s.weights)
+    if (w < 1 || w > kMaxCount) return "weight out of range for " + unit;
+  if (s.max_proxies < 0) return "max_proxies must not be negative";
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<PollSettings, BallotError> settings_from_json(const nlohmann::json& j) {
+  auto bad = [](std::string d) { return BallotError{std::string(codes::kBadMessage), std::move(d)}; };
+  if (!j.is_object()) return bad("poll settings are a JSON object");
+  PollSettings s;
+  auto m = j.find("method");
+  if (m == j.end() || !m->is_string()) return bad("missing method");
+  auto method = method_from_string(m->get<std::string>());
+  if (!method) return bad("unknown method: " + m->get<std::string>());
+  s.method = *method;
+  try {
+    if (j.contains("options")) {
+      if (!j["options"].is_array()) return bad("options must be an array");
+      for (const auto& o : j["options"]) {
+        if (!o.is_string()) return bad("options must be strings");
+        s.options.push_back(o.get<std::string>());
+      }
+    }
+    if (j.contains("threshold")) s.threshold = rule_from_json(j["threshold"]);
+    if (j.contains("quorum") && !j["quorum"].is_null()) s.quorum = quorum_from_json(j["quorum"]);
+    if (j.contains("consensus_fallback") && !j["consensus_fallback"].is_null())
+      s.consensus_fallback = rule_from_json(j["consensus_fallback"]);
+  } catch (const std::invalid_argument& e) {
+    return bad(e.what());
+  }
+  if (j.contains("unit")) {
+    const auto& u = j["unit"];
+    if (u == "delegate") s.unit = VoteUnit::delegate;
+    else if (u == "organisation") s.unit = VoteUnit::organisation;
+    else return bad("unit must be delegate or organisation");
+  }
+  for (const auto& [name, flag] : {std::pair{"revote", &s.revote}, std::pair{"secret", &s.secret}}) {
+    if (!j.contains(name)) continue;
+    if (!j[name].is_boolean()) return bad(std::string(name) + " must be a boolean");
+    *flag = j[name].get<bool>();
+  }
+  if (j.contains("max_proxies")) {
+    if (!j["max_proxies"].is_number_integer()) return bad("max_proxies must be an integer");
+    s.max_proxies = j["max_proxies"].get<std::int64_t>();
+  }
+  if (j.contains("weights")) {
+    if (!j["weights"].is_object()) return bad("weights must be an object");
+    for (const auto& [unit, w] : j["weights"].items()) {
+      if (!w.is_number_integer()) return bad("weights must be integers");
+      s.weights[unit] = w.get<std::int64_t>();
+    }
+  }
+  if (auto problem = settings_problem(s)) return bad(*problem);
+  return s;
+}
+
+nlohmann::json to_json(const PollSettings& s) {
+  nlohmann::json j = {{"method", std::string(to_string(s.method))},
+                      {"options", s.options},
+                      {"threshold", to_json(s.threshold)},
+                      {"unit", s.unit == VoteUnit::delegate ? "delegate" : "organisation"},
+                      {"revote", s.revote},
+                      {"max_proxies", s.max_proxies},
+                      {"secret", s.secret},
+                      {"weights", nlohmann::json::object()}};
+  j["quorum"] = s.quorum ? to_json(*s.quorum) : nlohmann::json(nullptr);
+  j["consensus_fallback"] = s.consensus_fallback ? to_json(*s.consensus_fallback) : nlohmann::json(nullptr);
+  for (const auto& [unit, w] : s.weights) j["weights"][unit] = w;
+  return j;
+}
+
 Poll::Poll(std::string id, PollSettings settings, std::vector<Voter> roll)
     : id_(std::move(id)), settings_(std::move(settings)), roll_(std::move(roll)) {
-  const bool needs_options =
-      settings_.method == Method::single_choice || settings_.method == Method::ranked;
-  if (needs_options) {
-    if (settings_.options.size() < 2) throw std::invalid_argument("a poll with options needs at least two");
-    std::set<std::string> seen;
-    for (const auto& o : settings_.options)
-      if (o.empty() || !seen.insert(o).second) throw std::invalid_argument("options must be distinct and non-empty");
-  }
-  for (const auto& [unit, w] : settings_.weights)
-    if (w < 1 || w > kMaxCount) throw std::invalid_argument("weight out of range for " + unit);
-  if (settings_.max_proxies < 0) throw std::invalid_argument("max_proxies must not be negative");
+  if (auto problem = settings_problem(settings_)) throw std::invalid_argument(*problem);
   std::set<std::string> delegates;
   for (const auto& v : roll_)
     if (v.delegate.empty() || !delegates.insert(v.delegate).second)

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -51,6 +52,13 @@ struct PollSettings {
   bool secret = false;             // results never name voters
   std::map<std::string, std::int64_t> weights;  // by unit key (delegate or organisation); missing = 1
 };
+
+// The wire form of settings: {"method":"ranked","options":[..],"threshold":{..},"quorum":{..},
+// "consensus_fallback":{..},"unit":"delegate"|"organisation","revote":false,"max_proxies":1,
+// "secret":false,"weights":{"<unit>":2}}; every field but "method" is optional. Malformed input,
+// an unknown method or unusable options give "bad_message".
+std::variant<PollSettings, BallotError> settings_from_json(const nlohmann::json& j);
+nlohmann::json to_json(const PollSettings& s);
 
 struct Voter {
   std::string delegate;

@@ -201,3 +201,25 @@ TEST(AmendmentJson, NamesStateVersionAndSponsors) {
   EXPECT_EQ(j["sponsors"][0]["current"], false);
   EXPECT_EQ(j["version"], 1);
 }
+
+#include "core/amendments/decide.hpp"
+
+TEST(Decide, ClosedPollResultAdoptsOrRejects) {
+  votes::PollSettings s;
+  votes::Poll p("poll-a1", s, {{"ana", "unionA"}, {"ben", "migrantsB"}, {"chi", "womenC"}});
+  ASSERT_FALSE(p.move_to(votes::PollState::open));
+  ASSERT_FALSE(p.cast("ana", "ana", votes::Choice{"yes", {}, {}}));
+  ASSERT_FALSE(p.cast("ben", "ben", votes::Choice{"no", {}, {}}));
+  Amendment a = modify("a1", "unionA");
+  a.state = State::voting;
+  // A tie (1:1) while the poll is still open: not yet decided.
+  EXPECT_EQ(code_of(decide(a, votes::tally(p))), codes::kInvalidState);
+  EXPECT_EQ(a.state, State::voting);
+  ASSERT_FALSE(p.move_to(votes::PollState::closed));
+  ASSERT_FALSE(decide(a, votes::tally(p)));
+  EXPECT_EQ(a.state, State::rejected);  // a tie fails
+
+  Amendment b = modify("a2", "unionA");
+  b.state = State::scheduled;  // not voting: the poll may not move it
+  EXPECT_EQ(code_of(decide(b, votes::tally(p))), codes::kInvalidState);
+}

@@ -323,3 +323,38 @@ TEST(Ballot, ChoiceJsonRoundTrip) {
   ASSERT_TRUE(std::holds_alternative<Choice>(back2));
   EXPECT_EQ(std::get<Choice>(back2), r);
 }
+
+TEST(PollSettingsJson, RoundTripAndErrors) {
+  PollSettings s;
+  s.method = Method::ranked;
+  s.options = {"a", "b", "c"};
+  s.unit = VoteUnit::organisation;
+  s.revote = true;
+  s.max_proxies = 3;
+  s.quorum = Quorum{Quorum::Kind::absolute, {1, 2}, 40};
+  s.weights = {{"unionA", 2}};
+  auto back = settings_from_json(to_json(s));
+  ASSERT_TRUE(std::holds_alternative<PollSettings>(back));
+  const auto& b = std::get<PollSettings>(back);
+  EXPECT_EQ(b.method, Method::ranked);
+  EXPECT_EQ(b.options, s.options);
+  EXPECT_EQ(b.unit, VoteUnit::organisation);
+  EXPECT_TRUE(b.revote);
+  EXPECT_EQ(b.max_proxies, 3);
+  ASSERT_TRUE(b.quorum.has_value());
+  EXPECT_EQ(b.quorum->minimum, 40);
+  EXPECT_EQ(b.weights.at("unionA"), 2);
+
+  auto code = [](const json& j) {
+    auto r = settings_from_json(j);
+    return std::holds_alternative<BallotError>(r) ? std::get<BallotError>(r).code : std::string("ok");
+  };
+  EXPECT_EQ(code(json{{"method", "approval"}}), codes::kBadMessage);  // unknown method
+  EXPECT_EQ(code(json{{"method", "ranked"}, {"options", {"a"}}}), codes::kBadMessage);
+  EXPECT_EQ(code(json{{"method", "ranked"}, {"options", {"a", "a"}}}), codes::kBadMessage);
+  EXPECT_EQ(code(json{{"method", "yes_no_abstain"}, {"threshold", {{"kind", "most"}}}}), codes::kBadMessage);
+  EXPECT_EQ(code(json{{"method", "yes_no_abstain"}, {"unit", "region"}}), codes::kBadMessage);
+  EXPECT_EQ(code(json{{"method", "yes_no_abstain"}, {"weights", {{"ana", 0}}}}), codes::kBadMessage);
+  EXPECT_EQ(code(json::array()), codes::kBadMessage);
+  EXPECT_EQ(code(json{{"method", "consensus"}, {"consensus_fallback", {{"kind", "two_thirds"}}}}), "ok");
+}
