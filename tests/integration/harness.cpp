@@ -1,0 +1,563 @@
+#include "harness.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace it {
+
+namespace fs = std::filesystem;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+std::string source_dir() { return PLENARY_SOURCE_DIR; }
+std::string plenary_binary() { return PLENARY_BINARY; }
+
+std::chrono::milliseconds scaled(std::chrono::milliseconds ms) {
+  static int factor = [] {
+    const char* s = std::getenv("PLENARY_IT_SLOW");
+    int f = s ? std::atoi(s) : 1;
+    return f < 1 ? 1 : f;
+  }();
+  return ms * factor;
+}
+
+namespace {
+
+std::string make_temp_dir() {
+  std::string tmpl = (fs::temp_directory_path() / "plenary-it-XXXXXX").string();
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (!mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed");
+  return buf.data();
+}
+
+std::vector<std::string> child_env() {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string s = *e;
+    if (s.rfind("PLENARY_ARGON2_PROFILE=", 0) == 0) continue;
+    env.push_back(s);
+  }
+  env.push_back("PLENARY_ARGON2_PROFILE=min");
+  return env;
+}
+
+pid_t spawn(const std::vector<std::string>& args, const std::string& out_file, const std::string& err_file) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  auto env_s = child_env();
+  std::vector<char*> envp;
+  for (auto& e : env_s) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_addopen(&fa, 2, err_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  pid_t pid = -1;
+  int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) throw std::runtime_error("posix_spawn " + args[0] + " failed: " + std::to_string(rc));
+  return pid;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// The recorder: one file shared by every client of the process.
+class Recorder {
+public:
+  static Recorder& get() {
+    static Recorder r;
+    return r;
+  }
+  bool enabled() const { return fd_ >= 0; }
+  void write(const json& sent, const json& received) {
+    if (fd_ < 0) return;
+    std::string line = json{{"sent", sent}, {"received", received}}.dump(-1, ' ', false, json::error_handler_t::replace);
+    line += '\n';
+    std::lock_guard lock(mu_);
+    const char* p = line.data();
+    std::size_t left = line.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd_, p, left);
+      if (n <= 0) break;
+      p += n;
+      left -= static_cast<std::size_t>(n);
+    }
+  }
+
+private:
+  Recorder() {
+    if (const char* f = std::getenv("PLENARY_REPLIES"); f && *f) fd_ = ::open(f, O_WRONLY | O_CREAT | O_APPEND, 0644);
+  }
+  int fd_ = -1;
+  std::mutex mu_;
+};
+
+}  // namespace
+
+// ---- ServerProcess ------------------------------------------------------------------------
+
+ServerProcess::ServerProcess(std::vector<std::string> extra, bool seed) : extra_(std::move(extra)), seed_(seed) {
+  dir_ = make_temp_dir();
+  db_ = dir_ + "/plenary.db";
+  web_ = dir_ + "/web";
+  port_file_ = dir_ + "/port";
+  log_file_ = dir_ + "/server.log";
+  fs::create_directories(web_);
+  std::ofstream(web_ + "/index.html") << "<!doctype html><title>Plenary test</title><p>plenary-it-index</p>\n";
+  std::ofstream(web_ + "/style.css") << "body{color:black}\n";
+  start();
+}
+
+ServerProcess::~ServerProcess() {
+  if (running()) kill();
+  if (!std::getenv("PLENARY_IT_KEEP")) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+}
+
+void ServerProcess::start() {
+  if (running()) throw std::runtime_error("server already running");
+  std::error_code ec;
+  fs::remove(port_file_, ec);
+  std::vector<std::string> args = {plenary_binary(), "serve", "--listen", "127.0.0.1:0", "--db", db_,
+                                   "--web", web_, "--port-file", port_file_};
+  if (seed_) {
+    args.push_back("--seed");
+    args.push_back(source_dir() + "/seed/forum.json");
+  }
+  for (auto& a : extra_) args.push_back(a);
+  pid_ = spawn(args, log_file_, log_file_);
+  auto deadline = std::chrono::steady_clock::now() + scaled(60s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (fs::exists(port_file_)) {
+      std::ifstream in(port_file_);
+      int p = 0;
+      if (in >> p && p > 0) {
+        port_ = static_cast<std::uint16_t>(p);
+        return;
+      }
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("plenary serve exited before listening:\n" + log());
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  kill();
+  throw std::runtime_error("plenary serve did not write its port file in time:\n" + log());
+}
+
+void ServerProcess::kill() {
+  if (!running()) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+int ServerProcess::terminate() {
+  if (!running()) return 0;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  auto deadline = std::chrono::steady_clock::now() + scaled(20s);
+  while (std::chrono::steady_clock::now() < deadline) {
+    pid_t r = waitpid(pid_, &status, WNOHANG);
+    if (r == pid_) {
+      pid_ = -1;
+      if (WIFEXITED(status)) return WEXITSTATUS(status);
+      if (WIFSIGNALED(status)) return -WTERMSIG(status);
+      return -1000;
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  kill();
+  return -2000;  // did not stop on SIGTERM
+}
+
+std::string ServerProcess::log() const { return read_file(log_file_); }
+
+std::string run_cli(const std::vector<std::string>& args) {
+  std::string dir = make_temp_dir();
+  std::vector<std::string> full = {plenary_binary()};
+  full.insert(full.end(), args.begin(), args.end());
+  pid_t pid = spawn(full, dir + "/out", dir + "/err");
+  int status = 0;
+  waitpid(pid, &status, 0);
+  std::string out = read_file(dir + "/out"), err = read_file(dir + "/err");
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+    throw std::runtime_error("plenary " + (args.empty() ? std::string() : args[0]) + " failed: " + err + out);
+  return out;
+}
+
+HttpResult http_get(std::uint16_t port, const std::string& target) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.expires_after(scaled(10s));
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  http::request<http::empty_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
+  req.set(http::field::connection, "close");
+  http::write(stream, req);
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  http::read(stream, buf, res);
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  return {static_cast<int>(res.result_int()), std::string(res[http::field::content_type]), res.body()};
+}
+
+int try_upgrade(std::uint16_t port, const std::optional<std::string>& origin) {
+  asio::io_context ioc;
+  websocket::stream<tcp::socket> ws(ioc);
+  ws.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  ws.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
+    if (origin) req.set(http::field::origin, *origin);
+  }));
+  websocket::response_type res;
+  beast::error_code ec;
+  ws.handshake(res, "127.0.0.1:" + std::to_string(port), "/ws", ec);
+  int status = static_cast<int>(res.result_int());
+  if (!ec) ws.close(websocket::close_code::normal, ec);
+  return status;
+}
+
+// ---- WsClient -----------------------------------------------------------------------------
+
+struct WsClient::Impl {
+  explicit Impl(WsClient* owner) : owner(owner), ws(ioc), guard(asio::make_work_guard(ioc)) {}
+
+  WsClient* owner;
+  asio::io_context ioc;
+  websocket::stream<tcp::socket> ws;
+  asio::executor_work_guard<asio::io_context::executor_type> guard;
+  std::thread io;
+  beast::flat_buffer buffer;
+
+  // Shared with the test thread.
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<json> inbox;
+  std::map<std::string, json> sent_by_id;  // id (dumped) → the message, for the recorder
+  bool is_closed = false;
+  int code = 0;
+  std::string error;
+
+  // I/O thread only.
+  std::deque<std::pair<std::string, bool>> outq;  // (frame, binary)
+  bool writing = false;
+  bool cut_after_drain = false;
+  bool close_after_drain = false;
+
+  void start_io() {
+    io = std::thread([this] { ioc.run(); });
+    asio::post(ioc, [this] { do_read(); });
+  }
+
+  void do_read() {
+    ws.async_read(buffer, [this](beast::error_code ec, std::size_t) {
+      if (ec) {
+        std::lock_guard lock(mu);
+        is_closed = true;
+        error = ec.message();
+        // A close frame may have arrived even when the connection then failed (e.g. reset).
+        if (ws.reason().code != websocket::close_code::none) code = static_cast<int>(ws.reason().code);
+        else if (code == 0) code = -1;
+        cv.notify_all();
+        return;
+      }
+      std::string text = beast::buffers_to_string(buffer.data());
+      buffer.consume(buffer.size());
+      json msg;
+      try {
+        msg = json::parse(text);
+      } catch (...) {
+        msg = json{{"type", "__unparsable"}, {"raw", text}};
+      }
+      {
+        std::lock_guard lock(mu);
+        if (owner->record_ && Recorder::get().enabled()) {
+          json sent = nullptr;
+          std::string type = msg.value("type", "");
+          if ((type == "ok" || type == "error") && msg.contains("re") && !msg["re"].is_null()) {
+            auto it = sent_by_id.find(msg["re"].dump());
+            if (it != sent_by_id.end()) {
+              sent = it->second;
+              sent_by_id.erase(it);
+            }
+          }
+          Recorder::get().write(sent, msg);
+        }
+        inbox.push_back(std::move(msg));
+      }
+      cv.notify_all();
+      do_read();
+    });
+  }
+
+  void enqueue(std::string frame, bool binary) {
+    asio::post(ioc, [this, frame = std::move(frame), binary]() mutable {
+      outq.emplace_back(std::move(frame), binary);
+      if (!writing) write_next();
+    });
+  }
+
+  void write_next() {
+    if (outq.empty()) {
+      if (cut_after_drain) do_cut();
+      else if (close_after_drain) do_close();
+      return;
+    }
+    writing = true;
+    ws.binary(outq.front().second);
+    ws.async_write(asio::buffer(outq.front().first), [this](beast::error_code ec, std::size_t) {
+      writing = false;
+      if (ec) {
+        outq.clear();
+        if (cut_after_drain) do_cut();
+        return;
+      }
+      outq.pop_front();
+      write_next();
+    });
+  }
+
+  void do_cut() {
+    beast::error_code ec;
+    ws.next_layer().shutdown(tcp::socket::shutdown_both, ec);
+    ws.next_layer().close(ec);
+  }
+
+  void do_close() {
+    ws.async_close(websocket::close_code::normal, [](beast::error_code) {});
+  }
+};
+
+WsClient::WsClient() : impl_(std::make_unique<Impl>(this)) {}
+
+WsClient::~WsClient() {
+  if (impl_->io.joinable()) {
+    asio::post(impl_->ioc, [this] { impl_->do_cut(); });
+    impl_->guard.reset();
+    // The read handler completes with an error once the socket is closed.
+    auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (!closed() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+    impl_->ioc.stop();
+    impl_->io.join();
+  }
+}
+
+void WsClient::connect(std::uint16_t port, const std::optional<std::string>& origin) {
+  auto& ws = impl_->ws;
+  ws.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  ws.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
+    if (origin) req.set(http::field::origin, *origin);
+  }));
+  ws.auto_fragment(false);
+  ws.read_message_max(64 * 1024 * 1024);
+  websocket::response_type res;
+  beast::error_code ec;
+  ws.handshake(res, "127.0.0.1:" + std::to_string(port), "/ws", ec);
+  handshake_status_ = static_cast<int>(res.result_int());
+  if (ec) throw std::runtime_error("WebSocket handshake failed (HTTP " + std::to_string(handshake_status_) + "): " + ec.message());
+  impl_->start_io();
+}
+
+json WsClient::send(json msg) {
+  static std::atomic<std::int64_t> next{1};
+  if (!msg.contains("id")) msg["id"] = next++;
+  json id = msg["id"];
+  std::string text = msg.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (record_) {
+    std::lock_guard lock(impl_->mu);
+    impl_->sent_by_id[id.dump()] = msg;
+  }
+  impl_->enqueue(std::move(text), false);
+  return id;
+}
+
+json WsClient::wait_reply(const json& id, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mu);
+  auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
+  for (;;) {
+    for (auto it = impl_->inbox.begin(); it != impl_->inbox.end(); ++it) {
+      std::string type = it->value("type", "");
+      if ((type == "ok" || type == "error") && it->contains("re") && (*it)["re"] == id) {
+        json r = std::move(*it);
+        impl_->inbox.erase(it);
+        return r;
+      }
+    }
+    if (impl_->is_closed)
+      throw std::runtime_error("connection closed (code " + std::to_string(impl_->code) + ") before the reply to id " + id.dump());
+    if (impl_->cv.wait_until(lock, deadline) == std::cv_status::timeout) {
+      bool again = false;
+      for (auto& m : impl_->inbox) again |= m.contains("re") && m["re"] == id;
+      if (!again) throw std::runtime_error("no reply to id " + id.dump() + " in time");
+    }
+  }
+}
+
+json WsClient::request(json msg, std::chrono::milliseconds timeout) { return wait_reply(send(std::move(msg)), timeout); }
+
+void WsClient::send_raw(std::string text) { impl_->enqueue(std::move(text), false); }
+void WsClient::send_binary(std::string bytes) { impl_->enqueue(std::move(bytes), true); }
+
+void WsClient::send_frame_unmanaged(const std::string& payload) {
+  auto frame = std::make_shared<std::string>();
+  frame->push_back(static_cast<char>(0x81));  // FIN, text
+  std::uint64_t n = payload.size();
+  if (n < 126) {
+    frame->push_back(static_cast<char>(0x80 | n));
+  } else if (n < 65536) {
+    frame->push_back(static_cast<char>(0x80 | 126));
+    frame->push_back(static_cast<char>(n >> 8));
+    frame->push_back(static_cast<char>(n & 0xFF));
+  } else {
+    frame->push_back(static_cast<char>(0x80 | 127));
+    for (int i = 7; i >= 0; --i) frame->push_back(static_cast<char>((n >> (8 * i)) & 0xFF));
+  }
+  const unsigned char key[4] = {0x12, 0x34, 0x56, 0x78};
+  for (auto k : key) frame->push_back(static_cast<char>(k));
+  for (std::size_t i = 0; i < payload.size(); ++i) frame->push_back(static_cast<char>(payload[i] ^ key[i % 4]));
+  asio::post(impl_->ioc, [this, frame] {
+    asio::async_write(impl_->ws.next_layer(), asio::buffer(*frame), [frame](beast::error_code, std::size_t) {});
+  });
+}
+
+std::optional<json> WsClient::read_any(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mu);
+  auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
+  while (impl_->inbox.empty()) {
+    if (impl_->is_closed) return std::nullopt;
+    if (impl_->cv.wait_until(lock, deadline) == std::cv_status::timeout && impl_->inbox.empty()) return std::nullopt;
+  }
+  json m = std::move(impl_->inbox.front());
+  impl_->inbox.pop_front();
+  return m;
+}
+
+std::optional<json> WsClient::wait_push(const std::string& type, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mu);
+  auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
+  for (;;) {
+    for (auto it = impl_->inbox.begin(); it != impl_->inbox.end(); ++it) {
+      if (it->value("type", "") == type) {
+        json r = std::move(*it);
+        impl_->inbox.erase(it);
+        return r;
+      }
+    }
+    if (impl_->is_closed) return std::nullopt;
+    if (impl_->cv.wait_until(lock, deadline) == std::cv_status::timeout) {
+      for (auto it = impl_->inbox.begin(); it != impl_->inbox.end(); ++it)
+        if (it->value("type", "") == type) {
+          json r = std::move(*it);
+          impl_->inbox.erase(it);
+          return r;
+        }
+      return std::nullopt;
+    }
+  }
+}
+
+std::vector<json> WsClient::take_all(const std::string& type) {
+  std::lock_guard lock(impl_->mu);
+  std::vector<json> out;
+  for (auto it = impl_->inbox.begin(); it != impl_->inbox.end();) {
+    if (it->value("type", "") == type) {
+      out.push_back(std::move(*it));
+      it = impl_->inbox.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return out;
+}
+
+std::size_t WsClient::queued() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->inbox.size();
+}
+
+bool WsClient::wait_closed(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mu);
+  return impl_->cv.wait_for(lock, scaled(timeout), [this] { return impl_->is_closed; });
+}
+
+bool WsClient::closed() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->is_closed;
+}
+
+int WsClient::close_code() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->code;
+}
+
+std::string WsClient::close_error() {
+  std::lock_guard lock(impl_->mu);
+  return impl_->error;
+}
+
+void WsClient::close() {
+  asio::post(impl_->ioc, [this] {
+    if (impl_->writing || !impl_->outq.empty()) impl_->close_after_drain = true;
+    else impl_->do_close();
+  });
+  wait_closed(5s);
+}
+
+void WsClient::cut() {
+  asio::post(impl_->ioc, [this] {
+    if (impl_->writing || !impl_->outq.empty()) impl_->cut_after_drain = true;
+    else impl_->do_cut();
+  });
+  wait_closed(5s);
+}
+
+// ---- helpers ------------------------------------------------------------------------------
+
+json login_code(WsClient& c, std::int64_t forum, const std::string& code) {
+  json h = c.request({{"type", "hello"}, {"protocol", 1}});
+  if (h.value("type", "") != "ok") throw std::runtime_error("hello failed: " + h.dump());
+  return c.request({{"type", "login"}, {"forum", forum}, {"code", code}});
+}
+
+json login_password(WsClient& c, std::int64_t forum, const std::string& email, const std::string& password) {
+  json h = c.request({{"type", "hello"}, {"protocol", 1}});
+  if (h.value("type", "") != "ok") throw std::runtime_error("hello failed: " + h.dump());
+  return c.request({{"type", "login"}, {"forum", forum}, {"email", email}, {"password", password}});
+}
+
+}  // namespace it
