@@ -17,7 +17,6 @@
 #include "bench_common.hpp"
 
 #include <deque>
-#include <ext/rope>
 #include <memory>
 #include <optional>
 #include <random>
@@ -156,16 +155,71 @@ bool parse_doc_ops(std::string_view frame, std::vector<Entry>& out) {
 
 // --- Authors -------------------------------------------------------------------------------
 
-using Rope = __gnu_cxx::crope;
+// The text of one author: ASCII (code points are bytes) in blocks of at most 4 KiB, so an
+// insert moves at most a few KiB and allocates rarely (a rope or one big string was the load
+// generator's bottleneck at 100+ authors).
+class BlockText {
+ public:
+  explicit BlockText(const std::string& s = {}) {
+    for (size_t i = 0; i < s.size(); i += kMax / 2) blocks_.push_back(s.substr(i, kMax / 2));
+    if (blocks_.empty()) blocks_.emplace_back();
+    size_ = s.size();
+  }
+  size_t size() const { return size_; }
+  void insert(size_t pos, std::string_view t) {
+    if (pos > size_) throw std::runtime_error("insert past the end of the text");
+    auto [b, off] = find(pos, true);
+    blocks_[b].insert(off, t);
+    size_ += t.size();
+    if (blocks_[b].size() > kMax) {
+      std::string tail = blocks_[b].substr(blocks_[b].size() / 2);
+      blocks_[b].resize(blocks_[b].size() / 2);
+      blocks_.insert(blocks_.begin() + static_cast<long>(b) + 1, std::move(tail));
+    }
+  }
+  void erase(size_t pos, size_t n) {
+    if (pos + n > size_) throw std::runtime_error("delete past the end of the text");
+    while (n > 0) {
+      auto [b, off] = find(pos, false);
+      size_t k = std::min(n, blocks_[b].size() - off);
+      blocks_[b].erase(off, k);
+      n -= k;
+      size_ -= k;
+      if (blocks_[b].empty() && blocks_.size() > 1) blocks_.erase(blocks_.begin() + static_cast<long>(b));
+    }
+  }
+  std::string str() const {
+    std::string out;
+    out.reserve(size_);
+    for (auto& b : blocks_) out += b;
+    return out;
+  }
 
-// Applies an op to the rope (this benchmark's text is ASCII, so code points are bytes).
+ private:
+  static constexpr size_t kMax = 4096;
+  // Block and offset of position pos; at a block boundary, inserts go to the end of the
+  // earlier block, deletes to the start of the later one.
+  std::pair<size_t, size_t> find(size_t pos, bool for_insert) const {
+    for (size_t b = 0; b < blocks_.size(); ++b) {
+      size_t n = blocks_[b].size();
+      if (pos < n || (for_insert && pos == n)) return {b, pos};
+      pos -= n;
+    }
+    return {blocks_.size() - 1, blocks_.back().size()};
+  }
+  std::vector<std::string> blocks_;
+  size_t size_ = 0;
+};
+using Rope = BlockText;
+
+// Applies an op to the text (this benchmark's text is ASCII, so code points are bytes).
 void apply_rope(Rope& r, const ot::Op& op) {
   size_t pos = 0;
   for (const auto& c : op) {
     if (c.is_skip()) {
       pos += c.n;
     } else if (c.is_insert()) {
-      r.insert(pos, c.text.c_str(), c.text.size());
+      r.insert(pos, c.text);
       pos += c.n;
     } else {
       r.erase(pos, c.n);
@@ -408,7 +462,7 @@ json run_fanout(int n_authors, double seconds, double rate) {
     json o = req({{"type", "doc.open"}, {"id", 3}, {"doc", doc}});
     a->rev = o["rev"].get<std::int64_t>();
     std::string t = o["text"].get<std::string>();
-    a->text = Rope(t.c_str());
+    a->text = Rope(t);
     run.authors.push_back(std::move(a));
   }
   double setup_s = seconds_since(t_setup);
@@ -433,6 +487,7 @@ json run_fanout(int n_authors, double seconds, double rate) {
 
   // Drain: every op acknowledged and every author at the final revision.
   auto d0 = Clock::now();
+  bool drained = false;
   while (seconds_since(d0) < 60) {
     ioc.run_for(std::chrono::milliseconds(50));
     bool idle = true;
@@ -443,8 +498,12 @@ json run_fanout(int n_authors, double seconds, double rate) {
     }
     for (auto& a : run.authors)
       if (a->rev != top) idle = false;
-    if (idle && top == static_cast<std::int64_t>(run.sent)) break;
+    if (idle && top == static_cast<std::int64_t>(run.sent)) {
+      drained = true;
+      break;
+    }
   }
+  double drain_s = seconds_since(d0);
   {
     SyncClient check(server.port());
     check.login(kDraftingCode);
@@ -455,13 +514,14 @@ json run_fanout(int n_authors, double seconds, double rate) {
     res.converged = true;
     int bad = 0;
     for (auto& a : run.authors) {
-      std::string mine(a->text.begin(), a->text.end());
+      std::string mine = a->text.str();
       if (mine != text || a->rev != res.final_rev) {
         res.converged = false;
         ++bad;
       }
     }
     if (bad) res.error = std::to_string(bad) + " authors differ from the server";
+    if (!drained) res.error += " (not drained: acks or ops still outstanding 60 s after typing stopped)";
   }
   for (auto& a : run.authors) {
     beast::error_code ec;
@@ -486,6 +546,7 @@ json run_fanout(int n_authors, double seconds, double rate) {
               "load generator CPU = %.2f s (%.0f %% of one core)\n",
               res.server_cpu, 100 * res.server_cpu / res.seconds, res.server_rss_kib, res.server_rss_before_kib,
               res.client_cpu, 100 * res.client_cpu / res.seconds);
+  std::printf("bench_fanout:   drained in %.2f s after typing stopped%s\n", drain_s, drained ? "" : " (TIMEOUT)");
   std::printf("bench_fanout:   converged = %s; errors = %llu, doc.reset = %llu, slow parses = %llu%s%s\n",
               res.converged ? "yes" : "NO", (unsigned long long)run.errors, (unsigned long long)run.resets,
               (unsigned long long)run.slow_parse, run.first_error.empty() ? "" : "; first error: ",
@@ -511,6 +572,8 @@ json run_fanout(int n_authors, double seconds, double rate) {
           {"client_cpu_s", res.client_cpu},
           {"final_rev", res.final_rev},
           {"converged", res.converged},
+          {"drained", drained},
+          {"drain_s", drain_s},
           {"errors", run.errors},
           {"first_error", run.first_error}};
 }

@@ -29,7 +29,10 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
 std::string source_dir() { return PLENARY_SOURCE_DIR; }
-std::string plenary_binary() { return PLENARY_BINARY; }
+std::string plenary_binary() {
+  if (const char* b = std::getenv("PLENARY_IT_BINARY"); b && *b) return b;
+  return PLENARY_BINARY;
+}
 
 std::chrono::milliseconds scaled(std::chrono::milliseconds ms) {
   static int factor = [] {
@@ -268,6 +271,8 @@ struct WsClient::Impl {
   std::mutex mu;
   std::condition_variable cv;
   std::deque<json> inbox;
+  bool raw = false;
+  std::deque<std::string> raw_inbox;
   std::map<std::string, json> sent_by_id;  // id (dumped) → the message, for the recorder
   bool is_closed = false;
   int code = 0;
@@ -278,6 +283,28 @@ struct WsClient::Impl {
   bool writing = false;
   bool cut_after_drain = false;
   bool close_after_drain = false;
+  std::deque<std::shared_ptr<std::string>> rawq;  // unmanaged bytes for the TCP socket
+  bool raw_writing = false;
+
+  void raw_enqueue(std::shared_ptr<std::string> bytes) {
+    asio::post(ioc, [this, bytes = std::move(bytes)]() mutable {
+      rawq.push_back(std::move(bytes));
+      if (!raw_writing) raw_next();
+    });
+  }
+  void raw_next() {
+    if (rawq.empty()) return;
+    raw_writing = true;
+    asio::async_write(ws.next_layer(), asio::buffer(*rawq.front()), [this](beast::error_code ec, std::size_t) {
+      raw_writing = false;
+      if (ec) {
+        rawq.clear();
+        return;
+      }
+      rawq.pop_front();
+      raw_next();
+    });
+  }
 
   void start_io() {
     io = std::thread([this] { ioc.run(); });
@@ -298,6 +325,16 @@ struct WsClient::Impl {
       }
       std::string text = beast::buffers_to_string(buffer.data());
       buffer.consume(buffer.size());
+      {
+        std::unique_lock lock(mu);
+        if (raw) {
+          raw_inbox.push_back(std::move(text));
+          lock.unlock();
+          cv.notify_all();
+          do_read();
+          return;
+        }
+      }
       json msg;
       try {
         msg = json::parse(text);
@@ -433,8 +470,8 @@ json WsClient::request(json msg, std::chrono::milliseconds timeout) { return wai
 void WsClient::send_raw(std::string text) { impl_->enqueue(std::move(text), false); }
 void WsClient::send_binary(std::string bytes) { impl_->enqueue(std::move(bytes), true); }
 
-void WsClient::send_frame_unmanaged(const std::string& payload) {
-  auto frame = std::make_shared<std::string>();
+namespace {
+void append_masked_frame(std::string* frame, const std::string& payload) {
   frame->push_back(static_cast<char>(0x81));  // FIN, text
   std::uint64_t n = payload.size();
   if (n < 126) {
@@ -449,10 +486,43 @@ void WsClient::send_frame_unmanaged(const std::string& payload) {
   }
   const unsigned char key[4] = {0x12, 0x34, 0x56, 0x78};
   for (auto k : key) frame->push_back(static_cast<char>(k));
-  for (std::size_t i = 0; i < payload.size(); ++i) frame->push_back(static_cast<char>(payload[i] ^ key[i % 4]));
-  asio::post(impl_->ioc, [this, frame] {
-    asio::async_write(impl_->ws.next_layer(), asio::buffer(*frame), [frame](beast::error_code, std::size_t) {});
-  });
+  std::size_t at = frame->size();
+  frame->append(payload);
+  for (std::size_t i = 0; i < payload.size(); ++i) (*frame)[at + i] = static_cast<char>(payload[i] ^ key[i & 3]);
+}
+}  // namespace
+
+void WsClient::send_frame_unmanaged(const std::string& payload) {
+  auto frame = std::make_shared<std::string>();
+  append_masked_frame(frame.get(), payload);
+  impl_->raw_enqueue(std::move(frame));
+}
+
+void WsClient::send_frames_unmanaged(const std::vector<std::string>& payloads) {
+  auto frames = std::make_shared<std::string>();
+  std::size_t total = 0;
+  for (auto& p : payloads) total += p.size() + 14;
+  frames->reserve(total);
+  for (auto& p : payloads) append_masked_frame(frames.get(), p);
+  impl_->raw_enqueue(std::move(frames));
+}
+
+void WsClient::set_raw(bool on) {
+  std::lock_guard lock(impl_->mu);
+  impl_->raw = on;
+}
+
+std::size_t WsClient::read_texts(std::vector<std::string>& out, std::chrono::milliseconds timeout) {
+  std::unique_lock lock(impl_->mu);
+  auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
+  while (impl_->raw_inbox.empty()) {
+    if (impl_->is_closed) return 0;
+    if (impl_->cv.wait_until(lock, deadline) == std::cv_status::timeout && impl_->raw_inbox.empty()) return 0;
+  }
+  std::size_t n = impl_->raw_inbox.size();
+  for (auto& t : impl_->raw_inbox) out.push_back(std::move(t));
+  impl_->raw_inbox.clear();
+  return n;
 }
 
 std::optional<json> WsClient::read_any(std::chrono::milliseconds timeout) {

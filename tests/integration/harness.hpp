@@ -33,6 +33,7 @@ using namespace std::chrono_literals;
 
 // Root of the source tree and path of the plenary binary (compile definitions).
 std::string source_dir();
+// PLENARY_IT_BINARY in the environment overrides the binary under test.
 std::string plenary_binary();
 
 // Milliseconds scaled for slow builds (PLENARY_IT_SLOW=N multiplies timeouts).
@@ -104,6 +105,13 @@ public:
   // A masked text frame written straight to the TCP socket in one go (for frames the server
   // refuses by closing: a failed write must not tear down the client's reading side).
   void send_frame_unmanaged(const std::string& payload);
+  // Many text frames in one TCP write, bypassing Beast's writer (bulk traffic; do not mix with
+  // send()/request() until their replies have arrived).
+  void send_frames_unmanaged(const std::vector<std::string>& payloads);
+  // Raw mode: frames are queued as text, unparsed and unrecorded, for read_texts().
+  void set_raw(bool on);
+  // Moves every queued raw frame into `out`, waiting up to `timeout` for at least one.
+  std::size_t read_texts(std::vector<std::string>& out, std::chrono::milliseconds timeout = 5s);
 
   // The next queued frame (in arrival order), or nullopt on timeout / closed connection.
   std::optional<json> read_any(std::chrono::milliseconds timeout = 5s);
