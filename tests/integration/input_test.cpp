@@ -1,5 +1,7 @@
 // Malformed and hostile input, limits, origins; the CLI on a running server; durability and
 // plain HTTP.
+#include <regex>
+
 #include "common.hpp"
 
 using namespace it;
@@ -276,4 +278,29 @@ TEST(Lifecycle, SigtermStopsCleanlyAndKeepsData) {
   bool found = false;
   for (auto& d : list["delegates"]) found |= d["id"] == id;
   EXPECT_TRUE(found);
+}
+
+TEST(Cli, CreatedForumListsValidDates) {
+  GTEST_SKIP() << "SERVER BUG: a forum made by `plenary forum create` (no dates) is listed by forum.list and "
+                  "forum.get with \"starts\":\"\" and \"ends\":\"\" (on_forum_list/on_forum_get use "
+                  "opt_text(...).value_or(\"\")), which violates schemas/server/ok/forum.list.json (format date); "
+                  "the contract check of the recorded replies flags it. Send a date, null, or omit the field "
+                  "(and make the schema say which).";
+  ServerProcess srv;
+  json f = json::parse(run_cli({"forum", "create", "--db", srv.db(), "--name", "Dateless", "--languages", "en"}));
+  WsClient c;
+  c.connect(srv.port());
+  c.request({{"type", "hello"}, {"protocol", 1}});
+  json list = c.request({{"type", "forum.list"}});
+  ASSERT_OK(list);
+  std::regex date("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
+  for (auto& fo : list["forums"])
+    for (auto key : {"starts", "ends"})
+      if (fo.contains(key) && !fo[key].is_null())
+        EXPECT_TRUE(fo[key].is_string() && std::regex_match(fo[key].get<std::string>(), date)) << fo.dump();
+  json g = c.request({{"type", "forum.get"}, {"forum", f["forum"]}});
+  ASSERT_OK(g);
+  for (auto key : {"starts", "ends"})
+    if (g["forum"].contains(key) && !g["forum"][key].is_null())
+      EXPECT_TRUE(std::regex_match(g["forum"][key].get<std::string>(), date)) << g["forum"].dump();
 }
