@@ -11,15 +11,18 @@
 // time, and convergence: after typing stops and all acks and ops arrived, every author's text
 // equals the server's (doc.open on a fresh connection).
 //
-// The load generator is one thread (one io_context) and shares the machine with the server.
+// The load generator runs --threads threads (default 2), each with its own io_context and a
+// share of the authors, and shares the machine with the server.
 //
-// usage: bench_fanout [--authors 100,200,400] [--seconds 60] [--rate 5]
+// usage: bench_fanout [--authors 100,200,400] [--seconds 60] [--rate 5] [--threads 2]
 #include "bench_common.hpp"
 
 #include <deque>
 #include <memory>
 #include <optional>
 #include <random>
+#include <atomic>
+#include <climits>
 
 #include "core/ot/text_op.hpp"
 
@@ -239,21 +242,29 @@ struct Author {
   Rope text;
   std::int64_t rev = 0;
   std::optional<ot::Op> inflight, buffer;
-  std::int64_t inflight_seq = -1;
-  std::vector<Clock::time_point> sent_at;  // by op sequence number (the k in opid "a<i>-<k>")
+  Clock::time_point inflight_at;
+  // Send times (steady clock, ns) by op sequence number (the k in opid "a<i>-<k>"), read by
+  // the other authors' threads; 0 = not sent yet.
+  std::unique_ptr<std::atomic<std::int64_t>[]> sent_ns;
+  std::int64_t sent_cap = 0, n_sent = 0;
   std::deque<std::shared_ptr<std::string>> outq;
   bool writing = false;
   std::int64_t next_id = 100;
 };
 
+// One load-generator thread: its io_context, its authors and its own counters.
 struct Run {
   net::io_context& ioc;
   std::int64_t doc = 0;
-  std::vector<std::unique_ptr<Author>> authors;
+  const std::vector<std::unique_ptr<Author>>* all = nullptr;  // every author (for send times)
+  std::vector<Author*> mine;
+  const std::atomic<bool>* typing_flag = nullptr;
+  std::atomic<bool> idle{false};
+  std::atomic<std::int64_t> min_rev{0}, max_rev{0};
+  std::atomic<std::uint64_t> sent_pub{0};
   Histogram peer, ack;
   std::uint64_t deliveries = 0, sent = 0, edits = 0, composed = 0, errors = 0, resets = 0, slow_parse = 0;
   std::string first_error;
-  bool typing = true;
   std::chrono::milliseconds period{200};
   std::mt19937_64 rng{42};
   std::vector<Entry> scratch;
@@ -282,10 +293,10 @@ struct Run {
   }
 
   void send_op(Author& a, ot::Op op) {
-    std::int64_t k = static_cast<std::int64_t>(a.sent_at.size());
-    a.sent_at.push_back(Clock::now());
+    std::int64_t k = a.n_sent++;
+    a.inflight_at = Clock::now();
+    if (k < a.sent_cap) a.sent_ns[k].store(a.inflight_at.time_since_epoch().count(), std::memory_order_release);
     a.inflight = std::move(op);
-    a.inflight_seq = k;
     ++sent;
     std::string f = "{\"type\":\"doc.op\",\"id\":" + std::to_string(a.next_id++) + ",\"doc\":" + std::to_string(doc) +
                     ",\"rev\":" + std::to_string(a.rev) + ",\"op\":" + ot::to_json(*a.inflight).dump() +
@@ -296,7 +307,7 @@ struct Run {
   void schedule(Author& a, Clock::duration first) {
     a.timer->expires_after(first);
     a.timer->async_wait([this, &a](beast::error_code ec) {
-      if (ec || !typing) return;
+      if (ec || !typing_flag->load()) return;
       type_one(a);
       schedule(a, period);
     });
@@ -358,7 +369,7 @@ struct Run {
       if (k == std::string_view::npos || !a.inflight) return error("unexpected ok: " + std::string(s));
       Scan sc{s, k + 6};
       a.rev = sc.num();
-      ack.add(std::chrono::duration<double, std::milli>(now - a.sent_at[a.inflight_seq]).count());
+      ack.add(std::chrono::duration<double, std::milli>(now - a.inflight_at).count());
       a.inflight.reset();
       if (a.buffer) {
         ot::Op b = std::move(*a.buffer);
@@ -381,10 +392,12 @@ struct Run {
       auto dash = e.opid.find('-');
       int who = std::atoi(std::string(e.opid.substr(1, dash - 1)).c_str());
       long k = std::atol(std::string(e.opid.substr(dash + 1)).c_str());
-      if (who >= 0 && who < static_cast<int>(authors.size()) && k >= 0 &&
-          k < static_cast<long>(authors[who]->sent_at.size())) {
-        peer.add(std::chrono::duration<double, std::milli>(now - authors[who]->sent_at[k]).count());
-        ++deliveries;
+      if (who >= 0 && who < static_cast<int>(all->size()) && k >= 0 && k < (*all)[who]->sent_cap) {
+        std::int64_t t = (*all)[who]->sent_ns[k].load(std::memory_order_acquire);
+        if (t) {
+          peer.add(double(now.time_since_epoch().count() - t) / 1e6);
+          ++deliveries;
+        }
       }
     }
     if (e.rev != a.rev + 1) error("revision gap: have " + std::to_string(a.rev) + ", got " + std::to_string(e.rev));
@@ -402,6 +415,21 @@ struct Run {
     apply_rope(a.text, o);
     a.rev = e.rev;
   }
+
+  // Publishes this thread's drain state for the main thread.
+  void publish() {
+    bool id = true;
+    std::int64_t lo = INT64_MAX, hi = 0;
+    for (auto* a : mine) {
+      if (a->inflight || a->buffer) id = false;
+      lo = std::min(lo, a->rev);
+      hi = std::max(hi, a->rev);
+    }
+    min_rev = mine.empty() ? 0 : lo;
+    max_rev = hi;
+    sent_pub = sent;
+    idle = id;
+  }
 };
 
 struct FanResult {
@@ -418,7 +446,7 @@ struct FanResult {
   std::string error;
 };
 
-json run_fanout(int n_authors, double seconds, double rate) {
+json run_fanout(int n_authors, double seconds, double rate, int threads) {
   Server server("fanout");
   server.start();
   std::int64_t doc;
@@ -429,17 +457,34 @@ json run_fanout(int n_authors, double seconds, double rate) {
     forum = setup.first_forum();
     doc = setup.new_clause_doc(setup.first_declaration());
   }
-  net::io_context ioc;
-  Run run(ioc);
-  run.doc = doc;
-  run.period = std::chrono::milliseconds(static_cast<long>(1000.0 / rate));
+  // io_contexts first: they must outlive the authors' sockets.
+  std::vector<std::unique_ptr<net::io_context>> iocs;
+  std::vector<std::unique_ptr<Run>> runs;
+  std::vector<std::unique_ptr<Author>> authors;
+  std::atomic<bool> typing{true}, stop{false};
+  std::chrono::milliseconds period(static_cast<long>(1000.0 / rate));
+  for (int t = 0; t < threads; ++t) {
+    iocs.push_back(std::make_unique<net::io_context>(1));
+    auto r = std::make_unique<Run>(*iocs.back());
+    r->doc = doc;
+    r->period = period;
+    r->all = &authors;
+    r->typing_flag = &typing;
+    r->rng.seed(42 + t);
+    runs.push_back(std::move(r));
+  }
+  std::int64_t cap = static_cast<std::int64_t>(rate * seconds * 1.5) + 1000;
   auto t_setup = Clock::now();
   for (int i = 0; i < n_authors; ++i) {
     auto a = std::make_unique<Author>();
+    Run& run = *runs[i % threads];
     a->run = &run;
     a->index = i;
-    a->ws = std::make_unique<websocket::stream<beast::tcp_stream>>(ioc);
-    a->timer = std::make_unique<net::steady_timer>(ioc);
+    a->sent_cap = cap;
+    a->sent_ns = std::make_unique<std::atomic<std::int64_t>[]>(cap);
+    for (std::int64_t k = 0; k < cap; ++k) a->sent_ns[k].store(0, std::memory_order_relaxed);
+    a->ws = std::make_unique<websocket::stream<beast::tcp_stream>>(run.ioc);
+    a->timer = std::make_unique<net::steady_timer>(run.ioc);
     auto& ws = *a->ws;
     ws.next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
     ws.next_layer().socket().set_option(tcp::no_delay(true));
@@ -463,45 +508,82 @@ json run_fanout(int n_authors, double seconds, double rate) {
     a->rev = o["rev"].get<std::int64_t>();
     std::string t = o["text"].get<std::string>();
     a->text = Rope(t);
-    run.authors.push_back(std::move(a));
+    run.mine.push_back(a.get());
+    authors.push_back(std::move(a));
   }
   double setup_s = seconds_since(t_setup);
-  for (auto& a : run.authors) run.read(*a);
+  for (auto& r : runs)
+    for (auto* a : r->mine) r->read(*a);
   // Let the open-time pushes (doc.cursors) drain before typing.
-  ioc.run_for(std::chrono::milliseconds(500));
+  for (auto& io : iocs) io->run_for(std::chrono::milliseconds(300));
 
   FanResult res;
   res.authors = n_authors;
   res.server_rss_before_kib = rss_kib(server.pid());
   double scpu0 = cpu_seconds(server.pid()), ccpu0 = self_cpu_seconds();
-  std::uniform_int_distribution<long> phase(0, run.period.count() * 1000 - 1);
-  for (auto& a : run.authors) run.schedule(*a, std::chrono::microseconds(phase(run.rng)));
+  {
+    std::mt19937_64 prng(7);
+    std::uniform_int_distribution<long> phase(0, period.count() * 1000 - 1);
+    for (auto& r : runs)
+      for (auto* a : r->mine) r->schedule(*a, std::chrono::microseconds(phase(prng)));
+  }
+  std::vector<std::thread> workers;
+  for (auto& r : runs)
+    workers.emplace_back([&stop, r = r.get()] {
+      while (!stop.load()) {
+        r->ioc.run_for(std::chrono::milliseconds(50));
+        r->publish();
+      }
+    });
   auto t0 = Clock::now();
-  while (seconds_since(t0) < seconds) ioc.run_for(std::chrono::milliseconds(100));
-  run.typing = false;
+  while (seconds_since(t0) < seconds) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  typing = false;
   res.seconds = seconds_since(t0);
   res.server_cpu = cpu_seconds(server.pid()) - scpu0;
   res.client_cpu = self_cpu_seconds() - ccpu0;
   res.server_rss_kib = rss_kib(server.pid());
-  for (auto& a : run.authors) a->timer->cancel();
 
   // Drain: every op acknowledged and every author at the final revision.
   auto d0 = Clock::now();
   bool drained = false;
   while (seconds_since(d0) < 60) {
-    ioc.run_for(std::chrono::milliseconds(50));
+    std::this_thread::sleep_for(std::chrono::milliseconds(60));
+    if (seconds_since(d0) < 0.3) continue;  // the timers' last ticks
     bool idle = true;
-    std::int64_t top = 0;
-    for (auto& a : run.authors) {
-      if (a->inflight || a->buffer) idle = false;
-      top = std::max(top, a->rev);
+    std::int64_t lo = INT64_MAX, hi = 0;
+    std::uint64_t sent = 0;
+    for (auto& r : runs) {
+      idle = idle && r->idle.load();
+      lo = std::min(lo, r->min_rev.load());
+      hi = std::max(hi, r->max_rev.load());
+      sent += r->sent_pub.load();
     }
-    for (auto& a : run.authors)
-      if (a->rev != top) idle = false;
-    if (idle && top == static_cast<std::int64_t>(run.sent)) {
+    if (idle && lo == hi && hi == static_cast<std::int64_t>(sent)) {
       drained = true;
       break;
     }
+  }
+  stop = true;
+  for (auto& w : workers) w.join();
+  // Merged figures of all threads.
+  Run run(*iocs[0]);
+  for (auto& r : runs) {
+    for (size_t i = 0; i < run.peer.b.size(); ++i) {
+      run.peer.b[i] += r->peer.b[i];
+      run.ack.b[i] += r->ack.b[i];
+    }
+    run.peer.n += r->peer.n;
+    run.ack.n += r->ack.n;
+    run.peer.max_ms = std::max(run.peer.max_ms, r->peer.max_ms);
+    run.ack.max_ms = std::max(run.ack.max_ms, r->ack.max_ms);
+    run.deliveries += r->deliveries;
+    run.sent += r->sent;
+    run.edits += r->edits;
+    run.composed += r->composed;
+    run.errors += r->errors;
+    run.resets += r->resets;
+    run.slow_parse += r->slow_parse;
+    if (run.first_error.empty()) run.first_error = r->first_error;
   }
   double drain_s = seconds_since(d0);
   {
@@ -513,7 +595,7 @@ json run_fanout(int n_authors, double seconds, double rate) {
     res.final_len = text.size();
     res.converged = true;
     int bad = 0;
-    for (auto& a : run.authors) {
+    for (auto& a : authors) {
       std::string mine = a->text.str();
       if (mine != text || a->rev != res.final_rev) {
         res.converged = false;
@@ -523,15 +605,15 @@ json run_fanout(int n_authors, double seconds, double rate) {
     if (bad) res.error = std::to_string(bad) + " authors differ from the server";
     if (!drained) res.error += " (not drained: acks or ops still outstanding 60 s after typing stopped)";
   }
-  for (auto& a : run.authors) {
+  for (auto& a : authors) {
     beast::error_code ec;
     a->ws->next_layer().socket().close(ec);
   }
-  ioc.run_for(std::chrono::milliseconds(100));
+  for (auto& io : iocs) io->run_for(std::chrono::milliseconds(50));
   server.stop();
 
-  std::printf("bench_fanout: authors = %d, %.1f s typing at %.1f edits/s each (setup %.1f s)\n", n_authors,
-              res.seconds, rate, setup_s);
+  std::printf("bench_fanout: authors = %d, %.1f s typing at %.1f edits/s each (setup %.1f s; %d load threads)\n",
+              n_authors, res.seconds, rate, setup_s, threads);
   std::printf("bench_fanout:   edits = %llu, doc.ops sent = %llu (%llu edits composed into a buffered op), "
               "server rev %lld, text %zu chars\n",
               (unsigned long long)run.edits, (unsigned long long)run.sent, (unsigned long long)run.composed,
@@ -554,6 +636,7 @@ json run_fanout(int n_authors, double seconds, double rate) {
   if (!res.error.empty()) std::printf("bench_fanout:   %s\n", res.error.c_str());
   std::fflush(stdout);
   return {{"authors", n_authors},
+          {"load_threads", threads},
           {"seconds", res.seconds},
           {"rate_per_author", rate},
           {"edits", run.edits},
@@ -583,6 +666,7 @@ json run_fanout(int n_authors, double seconds, double rate) {
 int main(int argc, char** argv) {
   std::vector<int> counts = {100, 200, 400};
   double seconds = 60, rate = 5;
+  int threads = 2;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -598,10 +682,12 @@ int main(int argc, char** argv) {
       seconds = std::stod(next());
     } else if (a == "--rate") {
       rate = std::stod(next());
+    } else if (a == "--threads") {
+      threads = std::max(1, std::stoi(next()));
     } else if (std::isdigit(static_cast<unsigned char>(a[0]))) {
       seconds = std::stod(a);  // bench_fanout 20
     } else {
-      std::cerr << "usage: bench_fanout [--authors 100,200,400] [--seconds 60] [--rate 5]\n";
+      std::cerr << "usage: bench_fanout [--authors 100,200,400] [--seconds 60] [--rate 5] [--threads 2]\n";
       return 2;
     }
   }
@@ -610,7 +696,7 @@ int main(int argc, char** argv) {
     json runs = json::array();
     bool ok = true;
     for (int n : counts) {
-      json r = run_fanout(n, seconds, rate);
+      json r = run_fanout(n, seconds, rate, threads);
       ok = ok && r["converged"].get<bool>();
       runs.push_back(r);
     }
