@@ -122,21 +122,28 @@ int serve(const Args& a) {
   }
   std::cerr << json{{"event", "listening"}, {"host", cfg.host}, {"port", server.port()}, {"db", cfg.db}}.dump() << std::endl;
 
+  // The io_context runs until the stopper thread has drained the Hub and the Committer; main
+  // joins that thread before anything is destroyed.
+  auto guard = boost::asio::make_work_guard(ioc);
+  std::thread stopper;
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
-  signals.async_wait([&](boost::system::error_code, int sig) {
+  signals.async_wait([&](boost::system::error_code ec, int sig) {
+    if (ec) return;
     std::cerr << json{{"event", "stopping"}, {"signal", sig}}.dump() << std::endl;
     server.stop();
-    std::thread([&] {
+    stopper = std::thread([&] {
       hub.drain();
       committer.stop();
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      guard.reset();
       ioc.stop();
-    }).detach();
+    });
   });
   std::vector<std::thread> threads;
   for (int i = 1; i < cfg.threads; ++i) threads.emplace_back([&] { ioc.run(); });
   ioc.run();
   for (auto& t : threads) t.join();
+  if (stopper.joinable()) stopper.join();
   std::cerr << json{{"event", "stopped"}}.dump() << std::endl;
   return 0;
 }

@@ -141,6 +141,7 @@ void Hub::submit_op(ConnState& c, const Reply& reply, std::int64_t id, std::int6
   } catch (const ot::OpError& e) {
     fail("bad_op", e.what());
   }
+  if (ot::is_noop(op)) fail("bad_op", "an op must insert or delete something");
   const drafting::HistoryEntry* entry;
   try {
     entry = &d.submit(op, base, opid, author, c.conn->id());

@@ -19,6 +19,11 @@ json parse_or(const std::string& s, json fallback) {
     return fallback;
   }
 }
+// A stored date or time, or null when there is none.
+json date_or_null(const store::Stmt& st, int col) {
+  if (st.is_null(col) || st.text(col).empty()) return nullptr;
+  return st.text(col);
+}
 }  // namespace
 
 void Hub::on_forum_list(ConnState&, const json&, const Reply& reply) {
@@ -26,7 +31,7 @@ void Hub::on_forum_list(ConnState&, const json&, const Reply& reply) {
   auto& st = reader_.prepare("SELECT id, name, starts, ends, languages FROM forums ORDER BY id");
   while (st.step())
     forums.push_back({{"id", st.int64(0)}, {"name", parse_or(st.text(1), st.text(1))},
-                      {"starts", st.opt_text(2).value_or("")}, {"ends", st.opt_text(3).value_or("")},
+                      {"starts", date_or_null(st, 2)}, {"ends", date_or_null(st, 3)},
                       {"languages", parse_or(st.text(4), json::array())}});
   st.reset();
   reply.ok({{"forums", forums}});
@@ -41,8 +46,8 @@ void Hub::on_forum_get(ConnState&, const json& m, const Reply& reply) {
     fail("not_found", "no such forum");
   }
   json out;
-  out["forum"] = {{"id", forum}, {"name", parse_or(f.text(0), f.text(0))}, {"starts", f.opt_text(1).value_or("")},
-                  {"ends", f.opt_text(2).value_or("")}, {"timezone", f.text(3)},
+  out["forum"] = {{"id", forum}, {"name", parse_or(f.text(0), f.text(0))}, {"starts", date_or_null(f, 1)},
+                  {"ends", date_or_null(f, 2)}, {"timezone", f.text(3)},
                   {"languages", parse_or(f.text(4), json::array())}, {"voting_unit", f.text(5)}};
   f.reset();
 
@@ -77,7 +82,7 @@ void Hub::on_forum_get(ConnState&, const json& m, const Reply& reply) {
   while (s.step()) {
     slot_index[s.int64(0)] = slots.size();
     slots.push_back({{"id", s.int64(0)}, {"name", parse_or(s.text(1), s.text(1))},
-                     {"starts", s.opt_text(2).value_or("")}, {"ends", s.opt_text(3).value_or("")},
+                     {"starts", date_or_null(s, 2)}, {"ends", date_or_null(s, 3)},
                      {"workshops", json::array()}});
   }
   s.reset();
