@@ -358,7 +358,10 @@ json load_trace(const std::string& name) {
 void replay_trace(const std::string& name) {
   std::string path = source_dir() + "/../shared/traces/" + name;
   ASSERT_TRUE(std::filesystem::exists(path)) << "TRACE FILE MISSING: " << path;
+  auto t0 = std::chrono::steady_clock::now();
+  auto since = [&t0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
   json trace = load_trace(name);
+  std::printf("[ trace    ] %s: loaded at %.1f s\n", name.c_str(), since());
   ASSERT_EQ(trace["startContent"], "") << "the replay assumes an empty start";
   std::vector<json> ops;
   for (auto& txn : trace["txns"])
@@ -385,6 +388,7 @@ void replay_trace(const std::string& name) {
     frames.push_back("{\"type\":\"doc.op\",\"id\":\"t" + std::to_string(i) + "\",\"doc\":" + doc_s +
                      ",\"rev\":" + std::to_string(i) + ",\"op\":" + ops[i].dump() + ",\"opid\":\"t" +
                      std::to_string(i) + "\"}");
+  std::printf("[ trace    ] %s: server up, %zu frames ready at %.1f s\n", name.c_str(), frames.size(), since());
   c.set_record(false);
   c.set_raw(true);
   auto start = std::chrono::steady_clock::now();
@@ -420,6 +424,7 @@ void replay_trace(const std::string& name) {
                                                   << fin["text"].get<std::string>().size() << " vs "
                                                   << trace["endContent"].get<std::string>().size() << ")";
   std::printf("[ trace    ] %s: %zu ops in %.1f s (%.0f ops/s)\n", name.c_str(), ops.size(), secs, ops.size() / secs);
+  std::printf("[ trace    ] %s: checked at %.1f s\n", name.c_str(), since());
   // The text also survives a restart (snapshot + ops).
   t.drafter.reset();
   t.srv.kill();
@@ -428,6 +433,7 @@ void replay_trace(const std::string& name) {
   json again = w->request({{"type", "doc.open"}, {"doc", t.doc}}, 60s);
   ASSERT_OK(again);
   EXPECT_TRUE(again["text"] == trace["endContent"]) << "text after restart differs from endContent";
+  std::printf("[ trace    ] %s: restart checked at %.1f s\n", name.c_str(), since());
 }
 
 }  // namespace
