@@ -159,7 +159,7 @@ void Hub::frame_received(std::uint64_t id, std::string text) {
   std::string parse_error;
   try {
     msg = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse errors and number overflows alike
     parse_error = e.what();
   }
   boost::asio::post(strand_, [this, id, msg = std::move(msg), parse_error = std::move(parse_error)]() mutable {
