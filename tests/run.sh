@@ -48,12 +48,13 @@ suite() {
 }
 
 for t in core translate shell; do
-  [ -x "$BUILD/${t}_tests" ] && suite "C++ unit: $t" timeout 1200 "$BUILD/${t}_tests" --gtest_brief=1
+  suite "C++ unit: $t" timeout 1200 "$BUILD/${t}_tests" --gtest_brief=1
 done
 suite "C++ integration" timeout 2400 "$BUILD/integration_tests" --gtest_brief=1
 suite "protocol contract" timeout 600 node --test tests/contract/
 suite "web client unit" timeout 600 bash -c 'cd web && node --test test/'
 suite "browser end-to-end" timeout 1800 node --test --test-concurrency=1 tests/e2e/
+suite "fuzz (libFuzzer, ${PLENARY_FUZZ_SECONDS:-20} s a target)" timeout 1800 tests/fuzz/run.sh "${PLENARY_FUZZ_SECONDS:-20}"
 
 echo
 echo "== summary"

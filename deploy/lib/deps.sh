@@ -3,7 +3,7 @@
 
 PLENARY_BUILD_PACKAGES="g++ cmake ninja-build pkg-config libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libsodium-dev libssl-dev"
 PLENARY_RUNTIME_PACKAGES="apertium apertium-eng-spa apertium-fr-es apertium-es-pt"
-PLENARY_TEST_PACKAGES="libgtest-dev chromium fonts-noto-core"
+PLENARY_TEST_PACKAGES="libgtest-dev chromium fonts-noto-core clang libclang-rt-14-dev"
 
 plenary_need_node() {
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
