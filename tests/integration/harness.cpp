@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -140,6 +142,10 @@ ServerProcess::ServerProcess(std::vector<std::string> extra, bool seed) : extra_
 
 ServerProcess::~ServerProcess() {
   if (running()) kill();
+  // A sanitizer report (ASan/UBSan builds) in the server's log fails the test that ran it.
+  std::string l = log();
+  for (const char* marker : {"ERROR: AddressSanitizer", "runtime error:", "ERROR: LeakSanitizer"})
+    if (l.find(marker) != std::string::npos) ADD_FAILURE() << "sanitizer report in the server log:\n" << l;
   if (!std::getenv("PLENARY_IT_KEEP")) {
     std::error_code ec;
     fs::remove_all(dir_, ec);
