@@ -150,11 +150,17 @@ std::string csv_field(std::string_view s) {
 
 std::string to_csv(const Report& r) {
   std::string out = "dimension,group";
-  for (auto c : kColumns) out += "," + std::string(c);
+  for (auto c : kColumns) {
+    out += ',';
+    out += c;
+  }
   out += "\r\n";
   auto line = [&](const Row& row) {
     out += csv_field(row.dimension) + "," + csv_field(row.group);
-    for (auto v : values(row)) out += "," + (row.suppressed ? std::string("suppressed") : std::to_string(v));
+    for (auto v : values(row)) {
+      out += ',';
+      out += row.suppressed ? std::string("suppressed") : std::to_string(v);
+    }
     out += "\r\n";
   };
   line(r.total);
