@@ -147,10 +147,6 @@ TEST(Drafting, InsertMoveDeleteRenumber) {
 }
 
 TEST(Drafting, InsertWithoutAfterGoesLast) {
-  GTEST_SKIP() << "SERVER BUG: clause.insert without 'after' inserts the clause FIRST (position 1, before the "
-                  "preamble) instead of last as protocols/README.md specifies ('absent (inserts only) means last'): "
-                  "on_clause_insert uses opt_id_of(m, \"after\"), which gives nullopt both for an absent and a null "
-                  "'after', and then pos = 0. The same holds for section.insert.";
   Drafting t;
   json g = t.drafter->request({{"type", "declaration.get"}, {"declaration", t.declaration}});
   ASSERT_OK(g);

@@ -254,10 +254,6 @@ TEST(Ops, BadOpsAreRefused) {
 }
 
 TEST(Ops, EmptyOpIsRefused) {
-  GTEST_SKIP() << "SERVER BUG: a doc.op whose op changes nothing ([] or [3], only a skip) is accepted: the server "
-                  "answers ok with a new revision and stores a no-op, although protocols/README.md says 'a doc.op "
-                  "must insert or delete something' (and schemas/client/doc.op.json requires a non-skip component). "
-                  "on_doc_op/submit_op never check ot::is_noop(op); it should answer bad_op and not create a revision.";
   Doc t({}, "abcdef");
   json o = t.open(*t.drafter);
   ASSERT_OK(o);
