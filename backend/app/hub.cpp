@@ -75,26 +75,28 @@ Hub::Hub(boost::asio::io_context& ioc, const net::Config& config, store::Committ
 Hub::~Hub() { workers_.join(); }
 
 void Hub::start() {
-  auto tick = std::make_shared<std::function<void()>>();
-  *tick = [this, tick] {
-    tick_.expires_after(std::chrono::milliseconds(config_.tick_ms));
-    tick_.async_wait([this, tick](boost::system::error_code ec) {
-      if (ec || stopping_) return;
-      flush_docs();
-      (*tick)();
-    });
-  };
-  boost::asio::post(strand_, [tick] { (*tick)(); });
-  auto sweep = std::make_shared<std::function<void()>>();
-  *sweep = [this, sweep] {
-    sweep_.expires_after(std::chrono::seconds(15));
-    sweep_.async_wait([this, sweep](boost::system::error_code ec) {
-      if (ec || stopping_) return;
-      expire_sessions();
-      (*sweep)();
-    });
-  };
-  boost::asio::post(strand_, [sweep] { (*sweep)(); });
+  boost::asio::post(strand_, [this] {
+    schedule_tick();
+    schedule_sweep();
+  });
+}
+
+void Hub::schedule_tick() {
+  tick_.expires_after(std::chrono::milliseconds(config_.tick_ms));
+  tick_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopping_) return;
+    flush_docs();
+    schedule_tick();
+  });
+}
+
+void Hub::schedule_sweep() {
+  sweep_.expires_after(std::chrono::seconds(15));
+  sweep_.async_wait([this](boost::system::error_code ec) {
+    if (ec || stopping_) return;
+    expire_sessions();
+    schedule_sweep();
+  });
 }
 
 void Hub::drain() {

@@ -96,6 +96,8 @@ public:
   std::string metrics_text();
 
   void start();
+  void schedule_tick();
+  void schedule_sweep();
   // Stops timers and waits (on the caller's thread) until pending commits have completed.
   void drain();
 

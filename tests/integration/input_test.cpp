@@ -251,13 +251,6 @@ TEST(Http, HealthzAndStaticFiles) {
 }
 
 TEST(Lifecycle, SigtermStopsCleanlyAndKeepsData) {
-#if defined(__SANITIZE_ADDRESS__)
-  GTEST_SKIP() << "SERVER BUG (ASan builds only): after SIGTERM `plenary serve` exits with status 1 because "
-                  "LeakSanitizer reports 144 bytes in 4 allocations from Hub::start() (hub.cpp:78-96): the tick and "
-                  "sweep loops are std::shared_ptr<std::function<void()>> whose lambdas capture their own "
-                  "shared_ptr (a reference cycle, never freed). Break the cycle (e.g. capture a weak_ptr, or make "
-                  "the loops member functions) so a clean shutdown leaks nothing.";
-#endif
   ServerProcess srv;
   auto forum = forum_of(srv);
   std::int64_t id = 0;
