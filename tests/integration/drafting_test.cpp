@@ -222,8 +222,11 @@ TEST(Translation, ConfirmStaleDiffMachine) {
   ASSERT_TRUE(st1) << "no doc.status push after confirm";
   EXPECT_EQ((*st1)["status"], "current");
   json g = t.drafter->request({{"type", "declaration.get"}, {"declaration", t.declaration}});
-  for (auto& c : g["declaration"]["clauses"])
-    if (c["id"] == clause) EXPECT_EQ(c["status"]["es"], "current") << c.dump();
+  for (auto& c : g["declaration"]["clauses"]) {
+    if (c["id"] == clause) {
+      EXPECT_EQ(c["status"]["es"], "current") << c.dump();
+    }
+  }
 
   // An edit of the original makes the translation stale.
   std::string etext = oen["text"];
