@@ -52,6 +52,32 @@ void insert_event(store::Db& db, std::int64_t forum, const char* type, std::int6
       .bind(1, forum).bind(2, type).bind(3, actor).bind(4, payload.dump()).run();
 }
 
+// Opens a gap in the ordering of a declaration's sections or clauses and returns the position
+// just before it: after `after`, first when `after` is null, last when it was not given.
+std::int64_t make_room(store::Db& db, const std::string& table, std::int64_t declaration,
+                       std::optional<std::int64_t> after, bool after_given) {
+  std::int64_t pos = 0;
+  if (after) {
+    auto& p = db.prepare("SELECT position FROM " + table + " WHERE id=? AND declaration=? AND deleted=0");
+    p.bind(1, *after).bind(2, declaration);
+    if (!p.step()) {
+      p.reset();
+      throw store::WorkError("not_found", "nothing to insert after: no such item in " + table);
+    }
+    pos = p.int64(0);
+    p.reset();
+  } else if (!after_given) {
+    auto& last = db.prepare("SELECT COALESCE(MAX(position),0) FROM " + table + " WHERE declaration=?");
+    last.bind(1, declaration);
+    last.step();
+    pos = last.int64(0);
+    last.reset();
+  }
+  db.prepare("UPDATE " + table + " SET position=position+1 WHERE declaration=? AND position>?")
+      .bind(1, declaration).bind(2, pos).run();
+  return pos;
+}
+
 void require_phase_in_work(store::Db& db, std::int64_t declaration, const char* phase) {
   auto& st = db.prepare("SELECT phase FROM declarations WHERE id=?");
   st.bind(1, declaration);
@@ -230,26 +256,7 @@ void Hub::on_section_insert(ConnState& c, const json& m, const Reply& reply) {
       reply,
       [=](store::Db& db) {
         require_phase_in_work(db, declaration, "drafting");
-        // Absent `after`: at the end; `after: null`: first.
-        std::int64_t pos = 0;
-        if (!after && !after_given) {
-          auto& last = db.prepare("SELECT COALESCE(MAX(position),0) FROM sections WHERE declaration=?");
-          last.bind(1, declaration);
-          last.step();
-          pos = last.int64(0);
-          last.reset();
-        }
-        if (after) {
-          auto& p = db.prepare("SELECT position FROM sections WHERE id=? AND declaration=? AND deleted=0");
-          p.bind(1, *after).bind(2, declaration);
-          if (!p.step()) {
-            p.reset();
-            throw store::WorkError("not_found", "no such section to insert after");
-          }
-          pos = p.int64(0);
-          p.reset();
-        }
-        db.prepare("UPDATE sections SET position=position+1 WHERE declaration=? AND position>?").bind(1, declaration).bind(2, pos).run();
+        std::int64_t pos = make_room(db, "sections", declaration, after, after_given);
         db.prepare("INSERT INTO sections(declaration, position, title) VALUES(?,?,?)")
             .bind(1, declaration).bind(2, pos + 1).bind(3, title.dump()).run();
         std::int64_t id = db.last_insert_id();
@@ -282,25 +289,7 @@ void Hub::on_clause_insert(ConnState& c, const json& m, const Reply& reply) {
       reply,
       [=](store::Db& db) {
         require_phase_in_work(db, declaration, "drafting");
-        // Absent `after`: at the end; `after: null`: first.
-        std::int64_t pos = 0;
-        if (!after && !after_given) {
-          auto& last = db.prepare("SELECT COALESCE(MAX(position),0) FROM clauses WHERE declaration=?");
-          last.bind(1, declaration);
-          last.step();
-          pos = last.int64(0);
-          last.reset();
-        }
-        if (after) {
-          auto& p = db.prepare("SELECT position FROM clauses WHERE id=? AND declaration=? AND deleted=0");
-          p.bind(1, *after).bind(2, declaration);
-          if (!p.step()) {
-            p.reset();
-            throw store::WorkError("not_found", "no such clause to insert after");
-          }
-          pos = p.int64(0);
-          p.reset();
-        }
+        std::int64_t pos = make_room(db, "clauses", declaration, after, after_given);
         if (section) {
           auto& s = db.prepare("SELECT 1 FROM sections WHERE id=? AND declaration=? AND deleted=0");
           s.bind(1, *section).bind(2, declaration);
@@ -308,7 +297,6 @@ void Hub::on_clause_insert(ConnState& c, const json& m, const Reply& reply) {
           s.reset();
           if (!ok) throw store::WorkError("not_found", "no such section");
         }
-        db.prepare("UPDATE clauses SET position=position+1 WHERE declaration=? AND position>?").bind(1, declaration).bind(2, pos).run();
         db.prepare("INSERT INTO clauses(declaration, kind, section, position) VALUES(?,?,?,?)")
             .bind(1, declaration).bind(2, kind).bind(3, section).bind(4, pos + 1).run();
         std::int64_t clause = db.last_insert_id();

@@ -283,11 +283,13 @@ TEST(Cli, CreatedForumListsValidDates) {
   std::regex date("^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
   for (auto& fo : list["forums"])
     for (auto key : {"starts", "ends"})
-      if (fo.contains(key) && !fo[key].is_null())
+      if (fo.contains(key) && !fo[key].is_null()) {
         EXPECT_TRUE(fo[key].is_string() && std::regex_match(fo[key].get<std::string>(), date)) << fo.dump();
+      }
   json g = c.request({{"type", "forum.get"}, {"forum", f["forum"]}});
   ASSERT_OK(g);
   for (auto key : {"starts", "ends"})
-    if (g["forum"].contains(key) && !g["forum"][key].is_null())
+    if (g["forum"].contains(key) && !g["forum"][key].is_null()) {
       EXPECT_TRUE(std::regex_match(g["forum"][key].get<std::string>(), date)) << g["forum"].dump();
+    }
 }

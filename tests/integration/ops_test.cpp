@@ -288,7 +288,9 @@ TEST(Ops, SocketCutMidEditAppliesOnce) {
     for (auto& e : resumed["ops"]) seen |= e["opid"] == opid;
     json re = w2->request({{"type", "doc.op"}, {"doc", t.doc}, {"rev", rev}, {"op", op}, {"opid", opid}});
     ASSERT_OK(re);
-    if (seen) EXPECT_EQ(re.value("duplicate", false), true) << re.dump();
+    if (seen) {
+      EXPECT_EQ(re.value("duplicate", false), true) << re.dump();
+    }
     json fin = t.open(*w2);
     EXPECT_EQ(count(fin["text"], marker), 1u) << fin["text"];
   }
