@@ -69,6 +69,12 @@ Hub::Hub(boost::asio::io_context& ioc, const net::Config& config, store::Committ
       {"translation.diff", &Hub::on_translation_diff},
       {"translation.confirm", &Hub::on_translation_confirm},
       {"translation.machine", &Hub::on_translation_machine},
+      // Amendments and versions (amendment_handlers.cpp, version_handlers.cpp)
+      // -- end amendments
+      // Polls and ballots (poll_handlers.cpp)
+      // -- end polls
+      // The floor and the participation report (floor_handlers.cpp, report_handlers.cpp)
+      // -- end floor
   };
 }
 

@@ -176,6 +176,19 @@ private:
   void submit_op(ConnState& c, const Reply& reply, std::int64_t doc, std::int64_t base, const json& op,
                  const std::string& opid, std::int64_t author);
 
+  // Amendments and declaration versions (amendment_*.cpp, version_handlers.cpp)
+  // Applies an amendment whose poll adopted it (state already `adopted` in storage): rebases
+  // its op onto the clause's current text and submits it, or flags it conflicting. Called by
+  // the polls code on the strand after the result is committed.
+  void apply_adopted_amendment(std::int64_t amendment);
+  // -- end amendments
+
+  // Polls and ballots (poll_*.cpp)
+  // -- end polls
+
+  // The floor and the participation report (floor_*.cpp, report_*.cpp)
+  // -- end floor
+
   json delegate_json(std::int64_t delegate, bool with_email);
   bool may_draft(const ConnState& c, std::int64_t workshop);
   const std::string& phase_of(std::int64_t declaration);

@@ -89,6 +89,18 @@ CREATE UNIQUE INDEX doc_ops_opid ON doc_ops(doc, opid);
 CREATE TABLE doc_snapshots(
   doc INTEGER NOT NULL, rev INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY(doc, rev)) WITHOUT ROWID;
 )sql",
+      // 3: amendments, their co-sponsors and the numbered versions of declarations.
+      R"sql(
+-- amendments: filled in by the amendments work
+)sql",
+      // 4: polls, ballots (secret ones unlinkable from voters), has-voted records, proxies.
+      R"sql(
+-- polls: filled in by the polls work
+)sql",
+      // 5: the floor: agendas, speakers' lists and the record of speeches.
+      R"sql(
+-- floor: filled in by the floor work
+)sql",
   };
   return list;
 }
