@@ -120,6 +120,34 @@ std::vector<Queued> balanced_order(const std::vector<Queued>& queue, const std::
   return points;
 }
 
+SpeakersList SpeakersList::restore(ListState st) {
+  SpeakersList l;
+  l.set_balance(st.mode, st.cap);
+  l.set_time_limit(st.limit);
+  std::sort(st.queue.begin(), st.queue.end(), [](const Queued& a, const Queued& b) { return a.seq < b.seq; });
+  for (std::size_t i = 0; i < st.queue.size(); ++i) {
+    const auto& q = st.queue[i];
+    if (q.seq == 0 || q.seq >= st.next_seq) throw std::invalid_argument("a queued request's seq must be in [1, next_seq)");
+    if (i > 0 && st.queue[i - 1].seq == q.seq) throw std::invalid_argument("two queued requests share a seq");
+    for (std::size_t j = 0; j < i; ++j)
+      if (st.queue[j].point_of_order == q.point_of_order && st.queue[j].request.delegate == q.request.delegate)
+        throw std::invalid_argument("a delegate has two requests of one kind queued");
+  }
+  std::int64_t t = 0;
+  for (const auto& s : st.record) {
+    if (s.ended < s.started || s.started < t) throw std::invalid_argument("the record is out of time order");
+    t = s.ended;
+  }
+  if (st.current && st.current->started < t) throw std::invalid_argument("the current speech started before the last ended");
+  l.queue_ = std::move(st.queue);
+  l.record_ = std::move(st.record);
+  l.current_ = std::move(st.current);
+  l.next_seq_ = st.next_seq;
+  return l;
+}
+
+ListState SpeakersList::state() const { return {queue_, record_, current_, mode_, cap_, limit_, next_seq_}; }
+
 bool SpeakersList::request(const Request& r) {
   for (const auto& q : queue_)
     if (!q.point_of_order && q.request.delegate == r.delegate) return false;

@@ -66,8 +66,29 @@ std::string_view gender_group(std::string_view gender);
 std::vector<Queued> balanced_order(const std::vector<Queued>& queue, const std::vector<Speech>& spoken,
                                    Balance mode, int cap);
 
+class SpeakersList;
+
+// Everything a SpeakersList holds, to store it and rebuild it after a restart.
+struct ListState {
+  std::vector<Queued> queue;    // queued requests (any order; seq gives arrival)
+  std::vector<Speech> record;   // finished speeches, oldest first
+  std::optional<Speech> current;
+  Balance mode = Balance::plain;
+  int cap = 1;
+  std::int64_t limit = 0;
+  std::uint64_t next_seq = 1;
+};
+
 class SpeakersList {
  public:
+  // Rebuilds a list from a stored state. Throws std::invalid_argument if the state breaks an
+  // invariant (two requests of one kind for a delegate, a seq not below next_seq or repeated,
+  // cap < 1, a negative limit, a record out of time order).
+  static SpeakersList restore(ListState state);
+  ListState state() const;
+  const std::vector<Queued>& queued() const noexcept { return queue_; }  // arrival order
+  int cap() const noexcept { return cap_; }
+
   // Both return false (and change nothing) if the delegate already has such a request queued.
   bool request(const Request& r);
   bool point_of_order(const Request& r);

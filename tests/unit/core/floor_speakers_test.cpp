@@ -192,3 +192,44 @@ TEST(Speakers, BalanceNamesRoundTrip) {
   EXPECT_EQ(to_string(Balance::first_time_first), "first_time_first");
   EXPECT_FALSE(balance_from_string("loudest_first").has_value());
 }
+
+TEST(Speakers, StateRoundTripRestoresOrderRecordAndCurrent) {
+  SpeakersList l;
+  l.request(req("a", "man"));
+  l.request(req("b", "man"));
+  l.request(req("c", "woman"));
+  l.set_balance(Balance::alternate_gender);
+  l.set_time_limit(90);
+  ASSERT_TRUE(l.next(100));
+  l.next(150);
+  l.point_of_order(req("d", "woman"));
+  auto r = SpeakersList::restore(l.state());
+  EXPECT_EQ(names(r.order()), names(l.order()));
+  EXPECT_EQ(r.record().size(), 1u);
+  ASSERT_TRUE(r.current());
+  EXPECT_EQ(r.current()->request.delegate, l.current()->request.delegate);
+  EXPECT_EQ(r.remaining(160), l.remaining(160));
+  EXPECT_EQ(r.balance(), Balance::alternate_gender);
+  // New requests continue the arrival order.
+  EXPECT_TRUE(r.request(req("e", "man")));
+  EXPECT_EQ(r.queued().back().seq, l.state().next_seq);
+  EXPECT_FALSE(r.request(req("b", "man")));
+}
+
+TEST(Speakers, RestoreRejectsBrokenState) {
+  ListState s;
+  s.queue.push_back({req("a", "man"), false, 1});
+  s.next_seq = 1;
+  EXPECT_THROW(SpeakersList::restore(s), std::invalid_argument);
+  s.next_seq = 3;
+  s.queue.push_back({req("a", "man"), false, 2});
+  EXPECT_THROW(SpeakersList::restore(s), std::invalid_argument);
+  s.queue.pop_back();
+  s.cap = 0;
+  EXPECT_THROW(SpeakersList::restore(s), std::invalid_argument);
+  s.cap = 1;
+  s.record.push_back(Speech{req("b", "man"), false, 50, 40, 0});
+  EXPECT_THROW(SpeakersList::restore(s), std::invalid_argument);
+  s.record.clear();
+  EXPECT_NO_THROW(SpeakersList::restore(s));
+}
