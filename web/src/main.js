@@ -18,7 +18,11 @@ const routes = [
   [/^#\/workshop\/(\d+)$/, () => roomView, (m) => ({ workshop: Number(m[1]) })],
   [/^#\/console$/, () => consoleView, () => ({})],
   [/^#\/declaration\/(\d+)$/, () => declarationView, (m) => ({ declaration: Number(m[1]) })],
+  // The ballot is a chunk of its own: most visits never need it.
+  [/^#\/poll\/(\d+)$/, () => lazy(() => import('./views/vote.js')), (m) => ({ poll: Number(m[1]) })],
 ];
+
+function lazy(load) { return { render: async (ctx) => (await load()).render(ctx) }; }
 
 let cleanup = null;
 let renderSeq = 0;

@@ -194,6 +194,16 @@ export async function render({ app, main, isCurrent }) {
       h('h2', { id: 'decls-h' }, t('console.declarations')), declList, h('h3', null, t('console.newDecl')), declForm),
     liveNote);
   renderQueue();
-  await Promise.all([loadQueue(), loadDecls()]);
-  return () => { for (const u of unsub) u(); };
+  // Amendments, polls and the floor: a chunk loaded on first use.
+  const toolsSlot = h('div');
+  main.insertBefore(toolsSlot, liveNote);
+  let tools = null;
+  const toolsReady = import('./organiser.js').then((m) => {
+    if (!isCurrent()) return;
+    tools = m.organiserTools({ app, data, liveNote });
+    replace(toolsSlot, tools.el);
+    return tools.start();
+  }).catch((err) => app.error(err));
+  await Promise.all([loadQueue(), loadDecls(), toolsReady]);
+  return () => { for (const u of unsub) u(); tools?.destroy(); };
 }

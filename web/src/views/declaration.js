@@ -54,6 +54,10 @@ export async function render({ app, main, params, isCurrent }) {
   const liveNote = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   let modeKey = '';
   let headKey = '';
+  // Amendments: a chunk loaded on first use (not part of the first load).
+  let amend = null;
+  const orgName = new Map(((await app.forum().catch(() => null))?.organisations || []).map((o) => [o.id, o.name]));
+  if (!isCurrent()) return;
 
   const canDraft = () => app.hasRole('drafting') && decl.phase === 'drafting';
   const isTranslator = () => app.hasRole('translator');
@@ -208,6 +212,7 @@ export async function render({ app, main, params, isCurrent }) {
     const stateEl = h('span', { class: 'sync-state' });
     const cursorsEl = h('ul', { class: 'cursors', 'aria-label': t('decl.othersEditing') });
     const actionsEl = h('div', { class: 'clause-actions' });
+    const amendEl = h('div', { class: 'clause-amendments' });
     const body = h('div', { class: 'clause-body' });
     const docs = [];
     let clause = c;
@@ -315,7 +320,7 @@ export async function render({ app, main, params, isCurrent }) {
       replace(body, readOnlyText(mainDoc, contentLang));
     }
 
-    append(el, h('div', { class: 'clause-head' }, titleEl, badgeEl, stateEl), body, cursorsEl, actionsEl);
+    append(el, h('div', { class: 'clause-head' }, titleEl, badgeEl, stateEl), body, cursorsEl, actionsEl, amendEl);
     showStatus();
 
     function renderActions(index, all) {
@@ -360,6 +365,19 @@ export async function render({ app, main, params, isCurrent }) {
         el.setAttribute('aria-labelledby', titleId);
         if (!docs.length || status == null) { status = statusOf(c2, contentLang, decl.original) ?? status; showStatus(); }
         renderActions(index, all);
+        this.label = label;
+        this.showAmendments();
+      },
+      label: '',
+      showAmendments() {
+        if (!amend) return;
+        const panel = amend.panel(clause);
+        if (amendEl.firstChild !== panel) replace(amendEl, panel);
+      },
+      /** The clause's text in the content language as this view holds it, with its revision. */
+      source() {
+        const dc = docs.find((d) => d.doc === mainDoc);
+        return dc && dc.opened ? { text: dc.serverText ?? dc.text, rev: dc.rev, lang: contentLang, doc: mainDoc } : null;
       },
       focus() { (ed?.ta || titleEl).focus(); },
       showSync,
@@ -407,10 +425,34 @@ export async function render({ app, main, params, isCurrent }) {
   replace(main, headEl, toolsEl, listEl, liveNote);
   sync(true);
 
+  // Amendments are tabled in the `amendments` phase by accredited delegates; they are shown
+  // from then on (the chunk is not even loaded while the declaration is being drafted).
+  let amendLoading = false;
+  const ensureAmendments = () => {
+    if (amend || amendLoading || decl.phase === 'drafting') return;
+    amendLoading = true;
+    loadAmendments();
+  };
+  const loadAmendments = () => import('./amend.js').then(async (m) => {
+    if (!isCurrent()) return;
+    amend = m.createAmendments({
+      app, declId, orgName, liveNote,
+      clauseLabel: (id) => views.get(id)?.label || '',
+      clauseText: (id) => views.get(id)?.source() || null,
+      lang: () => contentLang,
+      canTable: () => decl.phase === 'amendments' && app.accredited && app.hasRole('delegate'),
+    });
+    await amend.load();
+    for (const v of views.values()) v.showAmendments();
+  }).catch((err) => app.error(err));
+  ensureAmendments();
+  unsub.push(app.socket.on('declaration.changed', () => setTimeout(ensureAmendments, 0)));
+
   return () => {
     for (const u of unsub) u();
     for (const v of views.values()) v.destroy();
     views.clear();
+    amend?.destroy();
   };
 }
 

@@ -36,6 +36,8 @@ export async function render({ app, main, params, isCurrent }) {
   const listEl = h('ul', { class: 'presence', id: 'presence-list', 'aria-labelledby': 'present-h' });
   const changes = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   const stateEl = h('p', { class: 'room-state' });
+  const floorEl = h('div', { class: 'floor-slot' });
+  let floor = null;
 
   function renderList() {
     const people = [...present.values()].sort((a, b) => String(a.name).localeCompare(String(b.name)));
@@ -56,6 +58,7 @@ export async function render({ app, main, params, isCurrent }) {
     workshop?.description && localized('p', workshop.description),
     isPlenary && h('p', null, t('room.plenaryText')),
     stateEl,
+    floorEl,
     h('section', { 'aria-labelledby': 'present-h' },
       h('h2', { id: 'present-h' }, t('room.present')), countEl, listEl),
     changes);
@@ -94,8 +97,20 @@ export async function render({ app, main, params, isCurrent }) {
   ];
   renderList();
   await join();
+  // Agenda, speakers' list and polls: a chunk loaded on first use.
+  if (joined && isCurrent()) {
+    try {
+      const m = await import('./floor.js');
+      if (isCurrent()) {
+        floor = m.mountFloor({ app, roomId, orgName, control: app.hasRole('moderator') || app.hasRole('organiser') });
+        replace(floorEl, floor.el);
+        await floor.load();
+      }
+    } catch (err) { app.error(err); }
+  }
 
   return () => {
+    floor?.destroy();
     for (const u of unsub) u();
     if (joined) app.request('room.leave', { room: roomId }, { queue: false, resend: false }).catch(() => {});
   };
