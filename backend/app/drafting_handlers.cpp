@@ -7,6 +7,7 @@
 #include "core/ot/utf8.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/fields.hpp"
+#include "store/events.hpp"
 
 namespace plenary::app {
 
@@ -48,8 +49,7 @@ std::int64_t rapporteur_of(store::Db& db, std::int64_t workshop) {
 }
 
 void insert_event(store::Db& db, std::int64_t forum, const char* type, std::int64_t actor, const json& payload) {
-  db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
-      .bind(1, forum).bind(2, type).bind(3, actor).bind(4, payload.dump()).run();
+  store::record_event(db, forum, type, actor, payload);
 }
 
 // Opens a gap in the ordering of a declaration's sections or clauses and returns the position

@@ -2,6 +2,7 @@
 // codes and revocation by organisers.
 #include "app/hub.hpp"
 #include "auth/secrets.hpp"
+#include "store/events.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/fields.hpp"
 
@@ -221,8 +222,7 @@ void Hub::on_delegate_accredit(ConnState& c, const json& m, const Reply& reply) 
       reply,
       [=](store::Db& db) {
         db.prepare("UPDATE delegates SET status='accredited', reject_reason=NULL WHERE id=?").bind(1, delegate).run();
-        db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
-            .bind(1, forum).bind(2, "delegate.accredited").bind(3, actor).bind(4, json{{"delegate", delegate}}.dump()).run();
+        store::record_event(db, forum, "delegate.accredited", actor, json{{"delegate", delegate}});
         return json();
       },
       [=, this](json) {
@@ -245,9 +245,7 @@ void Hub::on_delegate_reject(ConnState& c, const json& m, const Reply& reply) {
       reply,
       [=](store::Db& db) {
         db.prepare("UPDATE delegates SET status='rejected', reject_reason=? WHERE id=?").bind(1, reason).bind(2, delegate).run();
-        db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
-            .bind(1, forum).bind(2, "delegate.rejected").bind(3, actor)
-            .bind(4, json{{"delegate", delegate}, {"reason", reason}}.dump()).run();
+        store::record_event(db, forum, "delegate.rejected", actor, json{{"delegate", delegate}, {"reason", reason}});
         return json();
       },
       [=, this](json) {
@@ -278,9 +276,7 @@ void Hub::on_delegate_roles(ConnState& c, const json& m, const Reply& reply) {
       [=](store::Db& db) {
         db.prepare("DELETE FROM roles WHERE delegate=?").bind(1, delegate).run();
         for (auto& r : roles) db.prepare("INSERT OR IGNORE INTO roles(delegate, role) VALUES(?,?)").bind(1, delegate).bind(2, r).run();
-        db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
-            .bind(1, forum).bind(2, "delegate.roles").bind(3, actor)
-            .bind(4, json{{"delegate", delegate}, {"roles", roles}}.dump()).run();
+        store::record_event(db, forum, "delegate.roles", actor, json{{"delegate", delegate}, {"roles", roles}});
         return json();
       },
       [=, this](json) {
@@ -316,9 +312,7 @@ void Hub::on_access_code_create(ConnState& c, const json& m, const Reply& reply)
         std::int64_t id = db.last_insert_id();
         db.prepare("INSERT INTO roles(delegate, role) VALUES(?,?)").bind(1, id).bind(2, role).run();
         db.prepare("INSERT INTO access_codes(code_hash, forum, delegate) VALUES(?,?,?)").bind(1, hash).bind(2, forum).bind(3, id).run();
-        db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
-            .bind(1, forum).bind(2, "access_code.created").bind(3, actor)
-            .bind(4, json{{"delegate", id}, {"role", role}}.dump()).run();
+        store::record_event(db, forum, "access_code.created", actor, json{{"delegate", id}, {"role", role}});
         return json(id);
       },
       [=, this](json id) {
@@ -339,8 +333,7 @@ void Hub::on_session_revoke(ConnState& c, const json& m, const Reply& reply) {
         db.prepare("UPDATE sessions SET revoked_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE delegate=? AND revoked_at IS NULL")
             .bind(1, delegate).run();
         int n = db.changes();
-        db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
-            .bind(1, forum).bind(2, "session.revoked").bind(3, actor).bind(4, json{{"delegate", delegate}}.dump()).run();
+        store::record_event(db, forum, "session.revoked", actor, json{{"delegate", delegate}});
         return json(n);
       },
       [=, this](json n) {

@@ -2,6 +2,7 @@
 #include <chrono>
 
 #include "app/hub.hpp"
+#include "store/events.hpp"
 #include "auth/secrets.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/fields.hpp"
@@ -99,8 +100,7 @@ void Hub::start_session(const Reply& reply, std::int64_t delegate, std::int64_t 
       [=](store::Db& db) {
         db.prepare("INSERT INTO sessions(token_hash, delegate, forum, expires_at) VALUES(?,?,?,?)")
             .bind(1, hash).bind(2, delegate).bind(3, forum).bind(4, expires).run();
-        db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
-            .bind(1, forum).bind(2, event_type).bind(3, delegate).bind(4, json{{"delegate", delegate}}.dump()).run();
+        store::record_event(db, forum, event_type, delegate, json{{"delegate", delegate}});
         return json();
       },
       [=, this](json) {
@@ -152,9 +152,7 @@ void Hub::on_login(ConnState& c, const json& m, const Reply& reply) {
           if (db.changes() != 1) throw store::WorkError("bad_credentials", "this access code was already used");
           db.prepare("INSERT INTO sessions(token_hash, delegate, forum, expires_at) VALUES(?,?,?,?)")
               .bind(1, token_hash).bind(2, delegate).bind(3, forum).bind(4, expires).run();
-          db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
-              .bind(1, forum).bind(2, "session.code_login").bind(3, delegate)
-              .bind(4, json{{"delegate", delegate}}.dump()).run();
+          store::record_event(db, forum, "session.code_login", delegate, json{{"delegate", delegate}});
           return json();
         },
         [=, this](json) {
@@ -278,9 +276,7 @@ void Hub::on_register(ConnState&, const json& m, const Reply& reply) {
                   db.prepare("INSERT INTO roles(delegate, role) VALUES(?, 'delegate')").bind(1, id).run();
                   db.prepare("INSERT INTO sessions(token_hash, delegate, forum, expires_at) VALUES(?,?,?,?)")
                       .bind(1, token_hash).bind(2, id).bind(3, forum).bind(4, expires).run();
-                  db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
-                      .bind(1, forum).bind(2, "delegate.registered").bind(3, id)
-                      .bind(4, json{{"delegate", id}, {"organisation", oid}}.dump()).run();
+                  store::record_event(db, forum, "delegate.registered", id, json{{"delegate", id}, {"organisation", oid}});
                   return json(id);
                 },
                 [=, this](json id) {
@@ -301,8 +297,7 @@ void Hub::on_logout(ConnState& c, const json&, const Reply& reply) {
       [=](store::Db& db) {
         db.prepare("UPDATE sessions SET revoked_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE token_hash=?")
             .bind(1, hash).run();
-        db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,'{}')")
-            .bind(1, forum).bind(2, "session.logout").bind(3, delegate).run();
+        store::record_event(db, forum, "session.logout", delegate, json::object());
         return json();
       },
       [=, this](json) {

@@ -9,6 +9,7 @@
 #include "auth/secrets.hpp"
 #include "protocol/errors.hpp"
 #include "protocol/fields.hpp"
+#include "store/events.hpp"
 
 namespace plenary::app {
 
@@ -102,9 +103,7 @@ void Hub::on_translation_confirm(ConnState& c, const json& m, const Reply& reply
       reply,
       [=](store::Db& db) {
         db.prepare("UPDATE docs SET status='current', confirmed_rev=? WHERE id=?").bind(1, against).bind(2, id).run();
-        db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
-            .bind(1, forum).bind(2, "translation.confirmed").bind(3, actor)
-            .bind(4, json{{"doc", id}, {"against", against}}.dump()).run();
+        store::record_event(db, forum, "translation.confirmed", actor, json{{"doc", id}, {"against", against}});
         return json();
       },
       [=, this](json) {
@@ -172,9 +171,7 @@ void Hub::on_translation_machine(ConnState& c, const json& m, const Reply& reply
                       db.prepare("INSERT INTO doc_ops(doc, rev, op, opid, author, at) VALUES(?,?,?,?,?,strftime('%s','now'))")
                           .bind(1, id).bind(2, new_rev).bind(3, op_text).bind(4, opid).bind(5, actor).run();
                       db.prepare("UPDATE docs SET status='machine', confirmed_rev=? WHERE id=?").bind(1, against).bind(2, id).run();
-                      db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?,?,?,?)")
-                          .bind(1, forum).bind(2, "translation.machine").bind(3, actor)
-                          .bind(4, json{{"doc", id}, {"against", against}, {"from", from}, {"to", to}}.dump()).run();
+                      store::record_event(db, forum, "translation.machine", actor, json{{"doc", id}, {"against", against}, {"from", from}, {"to", to}});
                       return json();
                     },
                     [=, this](json) {

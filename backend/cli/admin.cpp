@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "auth/secrets.hpp"
+#include "store/events.hpp"
 
 namespace plenary::cli {
 
@@ -30,8 +31,7 @@ json create_access_code(store::Db& db, std::int64_t forum, const std::string& ro
   db.prepare("INSERT INTO roles(delegate, role) VALUES(?,?)").bind(1, delegate).bind(2, role).run();
   db.prepare("INSERT INTO access_codes(code_hash, forum, delegate) VALUES(?,?,?)")
       .bind(1, auth::hash_secret(code)).bind(2, forum).bind(3, delegate).run();
-  db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?, 'access_code.created', NULL, ?)")
-      .bind(1, forum).bind(2, json{{"delegate", delegate}, {"role", role}, {"by", "cli"}}.dump()).run();
+  store::record_event(db, forum, "access_code.created", 0, json{{"delegate", delegate}, {"role", role}, {"by", "cli"}});
   tx.commit();
   return {{"forum", forum}, {"code", code}, {"delegate", delegate}};
 }
@@ -48,8 +48,7 @@ json create_forum(store::Db& db, const std::string& name, const std::vector<std:
     forum = db.last_insert_id();
     db.prepare("INSERT INTO rooms(forum, kind, name) VALUES(?, 'plenary', 'Plenary')").bind(1, forum).run();
     db.prepare("INSERT INTO plenaries(forum, room) VALUES(?,?)").bind(1, forum).bind(2, db.last_insert_id()).run();
-    db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?, 'forum.created', NULL, ?)")
-        .bind(1, forum).bind(2, json{{"name", name}}.dump()).run();
+    store::record_event(db, forum, "forum.created", 0, json{{"name", name}});
     tx.commit();
   }
   return create_access_code(db, forum, "organiser", "First organiser");

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "auth/secrets.hpp"
+#include "store/events.hpp"
 
 namespace plenary::cli {
 
@@ -146,8 +147,7 @@ SeedResult load_seed(store::Db& db, const json& seed) {
       }
     }
   }
-  db.prepare("INSERT INTO events(forum, type, actor, payload) VALUES(?, 'forum.seeded', NULL, ?)")
-      .bind(1, forum).bind(2, json{{"key", key}}.dump()).run();
+  store::record_event(db, forum, "forum.seeded", 0, json{{"key", key}});
   tx.commit();
   return {forum, true};
 }
