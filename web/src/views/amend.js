@@ -62,8 +62,10 @@ export function createAmendments(opts) {
 
   function upsert(a) {
     const i = amendments.findIndex((x) => idEq(x.id, a.id));
+    const old = i >= 0 ? amendments[i] : null;
     if (i >= 0) amendments[i] = a; else amendments.push(a);
-    redrawAll();
+    // Redraw only the clauses concerned, so focus and typing elsewhere are left alone.
+    for (const p of panels.values()) if (concerns(a, p.clause.id) || (old && concerns(old, p.clause.id))) draw(p);
   }
 
   function redrawAll() { for (const p of panels.values()) draw(p); }
@@ -71,7 +73,20 @@ export function createAmendments(opts) {
   function panel(clause) {
     let p = panels.get(clause.id);
     if (!p) {
-      p = { el: h('div', { class: 'amendments' }), clause, formOpen: false, form: null };
+      p = { clause, formOpen: false, form: null, listId: newId('aml') };
+      p.head = h('h4', { id: p.listId, class: 'amend-head' });
+      p.list = h('ul', { class: 'amend-list', 'aria-labelledby': p.listId });
+      p.tableBtn = h('button', {
+        type: 'button', class: 'secondary', 'aria-expanded': 'false',
+        onclick: () => {
+          p.formOpen = !p.formOpen;
+          p.form = p.formOpen ? tableForm(p) : null;
+          draw(p);
+          if (p.formOpen) p.form.querySelector('input:checked, textarea')?.focus();
+        },
+      }, t('amend.propose'));
+      p.formSlot = h('div');
+      p.el = h('div', { class: 'amendments' }, p.head, p.list, h('div', { class: 'actions' }, p.tableBtn), p.formSlot);
       panels.set(clause.id, p);
     }
     p.clause = clause;
@@ -82,17 +97,15 @@ export function createAmendments(opts) {
   function draw(p) {
     const list = amendments.filter((a) => concerns(a, p.clause.id) && (a.state !== 'draft' || mine(a)));
     const label = opts.clauseLabel(p.clause.id);
-    const listId = newId('aml');
-    const tableBtn = opts.canTable() && h('button', {
-      type: 'button', class: 'secondary', 'aria-expanded': String(p.formOpen), 'aria-controls': p.form?.id,
-      'aria-label': `${t('amend.propose')}: ${label}`,
-      onclick: () => { p.formOpen = !p.formOpen; if (p.formOpen) p.form = tableForm(p); draw(p); if (p.formOpen) p.form.querySelector('input, textarea')?.focus(); },
-    }, t('amend.propose'));
-    replace(p.el,
-      list.length > 0 && h('h4', { id: listId, class: 'amend-head' }, tp('amend.count', list.length)),
-      list.length > 0 && h('ul', { class: 'amend-list', 'aria-labelledby': listId }, list.map((a) => card(a, p))),
-      h('div', { class: 'actions' }, tableBtn),
-      p.formOpen && p.form);
+    p.head.hidden = !list.length;
+    p.list.hidden = !list.length;
+    replace(p.head, list.length ? tp('amend.count', list.length) : '');
+    replace(p.list, list.map((a) => card(a, p)));
+    p.tableBtn.hidden = !opts.canTable() && !p.formOpen;
+    p.tableBtn.setAttribute('aria-expanded', String(p.formOpen));
+    p.tableBtn.setAttribute('aria-label', `${t('amend.propose')}: ${label}`);
+    if (p.form) p.tableBtn.setAttribute('aria-controls', p.form.id); else p.tableBtn.removeAttribute('aria-controls');
+    if (p.formOpen && p.form) { if (p.formSlot.firstChild !== p.form) replace(p.formSlot, p.form); } else replace(p.formSlot);
   }
 
   function sponsorLine(a) {

@@ -94,7 +94,7 @@ export function mountFloor({ app, roomId, control = false, orgName = new Map(), 
         { class: 'link-button', 'aria-label': t('floor.removeNamed', { name: name(r) }) })))
       : [h('li', { class: 'hint empty' }, t('floor.queueEmpty'))]);
     const queued = q.filter((r) => idEq(r.delegate, me()));
-    const canAsk = app.accredited && (app.hasRole('delegate') || app.hasRole('moderator') || app.hasRole('organiser'));
+    const canAsk = app.accredited && app.hasRole('delegate');
     replace(myEl, canAsk && h('div', { class: 'actions big' },
       !queued.some((r) => !r.point_of_order) && actionButton(t('floor.request'), () => act('speakers.request', firstBox.checked ? { first_time: true } : {}), app, { class: 'primary' }),
       !queued.some((r) => r.point_of_order) && actionButton(t('floor.pointOfOrderAsk'), () => act('speakers.request', { point_of_order: true }), app, { class: 'secondary' }),
@@ -104,21 +104,18 @@ export function mountFloor({ app, roomId, control = false, orgName = new Map(), 
     renderControls();
   }
 
-  function renderControls() {
-    if (!control) { replace(controlEl); return; }
+  // The chair's controls are built once and updated in place, so focus stays where it was.
+  let ctl = null;
+  function buildControls() {
     const balId = newId('bal'); const capId = newId('cap'); const limId = newId('lim');
-    const mode = speakers?.balance?.mode ?? speakers?.balance ?? speakers?.mode ?? 'plain';
-    const cap = speakers?.balance?.cap ?? speakers?.cap ?? 1;
-    const limit = speakers?.limit ?? speakers?.time_limit ?? 0;
-    const balSel = h('select', { id: balId }, BALANCES.map((b) => h('option', { value: b, selected: b === mode }, t(`balance.${b}`))));
-    const capIn = h('input', { id: capId, type: 'number', min: 1, max: 99, value: cap, inputmode: 'numeric' });
-    const limIn = h('input', { id: limId, type: 'number', min: 0, max: 3600, step: 15, value: limit, inputmode: 'numeric' });
-    if (controlEl.contains(document.activeElement) && ['INPUT', 'SELECT'].includes(document.activeElement.tagName)) return; // do not steal an edit
+    const balSel = h('select', { id: balId }, BALANCES.map((b) => h('option', { value: b }, t(`balance.${b}`))));
+    const capIn = h('input', { id: capId, type: 'number', min: 1, max: 99, value: 1, inputmode: 'numeric' });
+    const limIn = h('input', { id: limId, type: 'number', min: 0, max: 3600, value: 0, inputmode: 'numeric' });
+    const skip = actionButton(t('floor.skip'), () => act('speakers.skip', {}), app, { class: 'secondary' });
+    const finish = actionButton(t('floor.finish'), () => act('speakers.finish', {}), app, { class: 'secondary' });
     replace(controlEl, h('h3', null, t('floor.controls')),
       h('div', { class: 'actions big' },
-        actionButton(t('floor.next'), () => act('speakers.next', {}), app, { class: 'primary' }),
-        actionButton(t('floor.skip'), () => act('speakers.skip', {}), app, { class: 'secondary', disabled: !queue().length }),
-        actionButton(t('floor.finish'), () => act('speakers.finish', {}), app, { class: 'secondary', disabled: !current() })),
+        actionButton(t('floor.next'), () => act('speakers.next', {}), app, { class: 'primary' }), skip, finish),
       h('div', { class: 'inline-form' },
         h('div', { class: 'field' }, h('label', { for: balId }, t('floor.balance')), balSel),
         h('div', { class: 'field narrow' }, h('label', { for: capId }, t('floor.cap')), capIn),
@@ -127,11 +124,31 @@ export function mountFloor({ app, roomId, control = false, orgName = new Map(), 
       h('div', { class: 'inline-form' },
         h('div', { class: 'field narrow' }, h('label', { for: limId }, t('floor.limit')), limIn),
         actionButton(t('floor.setLimit'), () => act('speakers.limit', { seconds: Math.max(0, Math.floor(Number(limIn.value) || 0)) }), app, { class: 'secondary' })));
+    return { balSel, capIn, limIn, skip, finish };
+  }
+
+  function renderControls() {
+    if (!control) return;
+    if (!ctl) ctl = buildControls();
+    const bal = speakers?.balance;
+    const mode = (bal && typeof bal === 'object' ? bal.mode : bal) ?? speakers?.mode ?? 'plain';
+    const cap = (bal && typeof bal === 'object' ? bal.cap : null) ?? speakers?.cap ?? 1;
+    const limit = speakers?.limit ?? speakers?.time_limit ?? 0;
+    const active = document.activeElement;
+    if (active !== ctl.balSel) ctl.balSel.value = mode;
+    if (active !== ctl.capIn) ctl.capIn.value = String(cap);
+    if (active !== ctl.limIn) ctl.limIn.value = String(limit);
+    // Not `disabled` while focused (a keyboard user would lose their place): the server refuses.
+    if (active !== ctl.skip) ctl.skip.disabled = !queue().length;
+    if (active !== ctl.finish) ctl.finish.disabled = !current();
   }
 
   async function act(type, fields) {
+    const inMine = myEl.contains(document.activeElement);
     const r = await app.request(type, { room: roomId, ...fields });
     if (r.speakers) update(r.speakers);
+    // My buttons change with my state: keep focus in that group.
+    if (inMine && !myEl.contains(document.activeElement)) myEl.querySelector('button')?.focus();
   }
 
   function update(s) {

@@ -484,7 +484,7 @@ export function organiserTools({ app, data, liveNote }) {
     const groups = ['tabled', 'admissible', 'scheduled', 'voting', 'draft', 'adopted', 'rejected', 'ruled_out', 'composited', 'withdrawn', 'fallen'];
     const visible = amendments.filter((a) => a.state !== 'draft');
     replace(amendEl, visible.length ? groups.filter((g) => visible.some((a) => a.state === g)).map((g) => h('section', { class: 'triage-group' },
-      h('h4', null, t(`amstate.${g}`), ` (${visible.filter((a) => a.state === g).length})`),
+      h('h3', null, t(`amstate.${g}`), ` (${visible.filter((a) => a.state === g).length})`),
       h('ul', { class: 'amend-list' }, visible.filter((a) => a.state === g).map(triageCard))))
       : h('p', { class: 'hint' }, t('triage.none')));
     drawOrder();

@@ -102,7 +102,10 @@ export async function render({ app, main, params, isCurrent }) {
     try {
       const m = await import('./floor.js');
       if (isCurrent()) {
-        floor = m.mountFloor({ app, roomId, orgName, control: app.hasRole('moderator') || app.hasRole('organiser') });
+        // Chairs: organisers; moderators in the plenary; a workshop's own moderator in its room.
+        const moderates = (data?.programme?.slots || []).some((sl) => (sl.workshops || []).some((w) => w.room === roomId && app.me && w.moderator === app.me.id));
+        const control = app.hasRole('organiser') || (app.hasRole('moderator') && (isPlenary || moderates));
+        floor = m.mountFloor({ app, roomId, orgName, control });
         replace(floorEl, floor.el);
         await floor.load();
       }

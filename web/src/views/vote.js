@@ -49,7 +49,7 @@ export function resultView(result, poll) {
   }
   if (d.schulze?.ranking) how.push(h('p', null, t('result.ranking'), ' ', d.schulze.ranking.map((x, i) => `${i + 1}. ${label(typeof x === 'object' ? x.option ?? x.id : x)}`).join(', ')));
   if (Array.isArray(d.blocks) && d.blocks.length) {
-    how.push(h('h4', null, t('result.blocks')), h('ul', null, d.blocks.map((b) => h('li', { dir: 'auto' }, b.reason))));
+    how.push(h('h3', null, t('result.blocks')), h('ul', null, d.blocks.map((b) => h('li', { dir: 'auto' }, b.reason))));
   }
   const yesPct = d.counts?.cast ? percent(d.counts.yes, d.counts.cast) : null;
   return h('section', { class: `result card result-${result.passed ? 'passed' : 'failed'}`, 'aria-labelledby': 'result-h', dataset: { outcome: result.outcome } },
