@@ -70,6 +70,22 @@ Hub::Hub(boost::asio::io_context& ioc, const net::Config& config, store::Committ
       {"translation.confirm", &Hub::on_translation_confirm},
       {"translation.machine", &Hub::on_translation_machine},
       // Amendments and versions (amendment_handlers.cpp, version_handlers.cpp)
+      {"amendment.table", &Hub::on_amendment_table},
+      {"amendment.edit", &Hub::on_amendment_edit},
+      {"amendment.transition", &Hub::on_amendment_transition},
+      {"amendment.composite", &Hub::on_amendment_composite},
+      {"amendment.sponsor.invite", &Hub::on_amendment_sponsor_invite},
+      {"amendment.sponsor.confirm", &Hub::on_amendment_sponsor_confirm},
+      {"amendment.sponsor.withdraw", &Hub::on_amendment_sponsor_withdraw},
+      {"amendment.translate", &Hub::on_amendment_translate},
+      {"amendment.list", &Hub::on_amendment_list},
+      {"amendment.get", &Hub::on_amendment_get},
+      {"amendment.order", &Hub::on_amendment_order},
+      {"amendment.deadline", &Hub::on_amendment_deadline},
+      {"amendment.resolve", &Hub::on_amendment_resolve},
+      {"declaration.versions", &Hub::on_declaration_versions},
+      {"declaration.version", &Hub::on_declaration_version},
+      {"declaration.compare", &Hub::on_declaration_compare},
       // -- end amendments
       // Polls and ballots (poll_handlers.cpp)
       // -- end polls

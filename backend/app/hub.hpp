@@ -181,6 +181,28 @@ private:
   // its op onto the clause's current text and submits it, or flags it conflicting. Called by
   // the polls code on the strand after the result is committed.
   void apply_adopted_amendment(std::int64_t amendment);
+  void on_amendment_table(ConnState&, const json&, const Reply&);
+  void on_amendment_edit(ConnState&, const json&, const Reply&);
+  void on_amendment_transition(ConnState&, const json&, const Reply&);
+  void on_amendment_composite(ConnState&, const json&, const Reply&);
+  void on_amendment_sponsor_invite(ConnState&, const json&, const Reply&);
+  void on_amendment_sponsor_confirm(ConnState&, const json&, const Reply&);
+  void on_amendment_sponsor_withdraw(ConnState&, const json&, const Reply&);
+  void on_amendment_translate(ConnState&, const json&, const Reply&);
+  void on_amendment_list(ConnState&, const json&, const Reply&);
+  void on_amendment_get(ConnState&, const json&, const Reply&);
+  void on_amendment_order(ConnState&, const json&, const Reply&);
+  void on_amendment_deadline(ConnState&, const json&, const Reply&);
+  void on_amendment_resolve(ConnState&, const json&, const Reply&);
+  void on_declaration_versions(ConnState&, const json&, const Reply&);
+  void on_declaration_version(ConnState&, const json&, const Reply&);
+  void on_declaration_compare(ConnState&, const json&, const Reply&);
+  // Pushes amendment.updated to the declaration's subscribers (drafts stay private).
+  void push_amendment(std::int64_t declaration, const json& amendment);
+  // apply_adopted_amendment, then `done` on the strand once the outcome is committed.
+  void apply_amendment(std::int64_t amendment, std::function<void()> done);
+  // A commit with no client reply (server-initiated changes); `then` gets the outcome.
+  void commit_quiet(store::Committer::Work work, std::function<void(store::Outcome)> then);
   // -- end amendments
 
   // Polls and ballots (poll_*.cpp)

@@ -9,12 +9,14 @@
 
 namespace plenary::protocol {
 
-inline constexpr std::array<std::string_view, 22> kErrorCodes = {
+inline constexpr auto kErrorCodes = std::to_array<std::string_view>({
     "bad_json",        "bad_message",   "unknown_type",    "too_large",      "bad_utf8",
     "rate_limited",    "protocol_version", "unauthenticated", "token_expired", "bad_credentials",
     "throttled",       "not_allowed",   "not_accredited",  "not_found",      "conflict",
     "invalid_state",   "bad_op",        "bad_revision",    "duplicate",      "translation_unavailable",
-    "unavailable",     "internal"};
+    "unavailable",     "internal",
+    "deadline_passed",  // amendments (issue 4)
+});
 
 bool is_error_code(std::string_view code);
 

@@ -91,7 +91,40 @@ CREATE TABLE doc_snapshots(
 )sql",
       // 3: amendments, their co-sponsors and the numbered versions of declarations.
       R"sql(
--- amendments: filled in by the amendments work
+CREATE TABLE amendments(
+  id INTEGER PRIMARY KEY, declaration INTEGER NOT NULL REFERENCES declarations(id),
+  forum INTEGER NOT NULL REFERENCES forums(id),
+  state TEXT NOT NULL CHECK (state IN ('draft','tabled','admissible','ruled_out','composited','scheduled',
+                                       'voting','adopted','rejected','withdrawn','fallen')),
+  number INTEGER NOT NULL, proposer INTEGER NOT NULL REFERENCES delegates(id),
+  organisation INTEGER REFERENCES organisations(id),
+  kind TEXT NOT NULL CHECK (kind IN ('modify','insert','delete')),
+  clause INTEGER REFERENCES clauses(id), lang TEXT NOT NULL,
+  base_revision INTEGER, op TEXT, text TEXT, justification TEXT NOT NULL DEFAULT '',
+  version INTEGER NOT NULL DEFAULT 1, reason TEXT,
+  composited_into INTEGER REFERENCES amendments(id),
+  orig_base_revision INTEGER, orig_op TEXT, orig_text TEXT, orig_version INTEGER, orig_by INTEGER,
+  conflict TEXT, applied INTEGER NOT NULL DEFAULT 0, applied_version INTEGER,
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  UNIQUE(declaration, number));
+CREATE INDEX amendments_declaration ON amendments(declaration, id);
+CREATE TABLE amendment_sponsors(
+  amendment INTEGER NOT NULL REFERENCES amendments(id), organisation INTEGER NOT NULL REFERENCES organisations(id),
+  confirmed_version INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(amendment, organisation)) WITHOUT ROWID;
+CREATE TABLE amendment_links(
+  composite INTEGER NOT NULL REFERENCES amendments(id), original INTEGER NOT NULL REFERENCES amendments(id),
+  PRIMARY KEY(composite, original)) WITHOUT ROWID;
+CREATE TABLE amendment_order(
+  declaration INTEGER NOT NULL REFERENCES declarations(id), position INTEGER NOT NULL,
+  amendment INTEGER NOT NULL REFERENCES amendments(id), PRIMARY KEY(declaration, position)) WITHOUT ROWID;
+CREATE TABLE amendment_deadlines(
+  declaration INTEGER PRIMARY KEY REFERENCES declarations(id), deadline TEXT, deadline_s INTEGER);
+CREATE TABLE declaration_versions(
+  declaration INTEGER NOT NULL REFERENCES declarations(id), number INTEGER NOT NULL, reason TEXT NOT NULL,
+  amendment INTEGER REFERENCES amendments(id),
+  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), snapshot TEXT NOT NULL,
+  PRIMARY KEY(declaration, number)) WITHOUT ROWID;
 )sql",
       // 4: polls, ballots (secret ones unlinkable from voters), has-voted records, proxies.
       R"sql(

@@ -201,6 +201,19 @@ Outcome make_composite(std::vector<Amendment*> originals, Amendment& composite, 
   return std::nullopt;
 }
 
+Outcome fall_conflicting(Amendment& a, Actor actor, std::string reason) {
+  const auto edge = std::find_if(std::begin(kConflictTransitions), std::end(kConflictTransitions),
+                                 [&](const Transition& t) { return t.from == a.state && t.to == State::fallen; });
+  if (edge == std::end(kConflictTransitions))
+    return refuse(codes::kInvalidState, "only an adopted amendment that conflicts falls this way, not a " +
+                                            std::string(to_string(a.state)) + " one");
+  if (edge->by != actor) return refuse(codes::kNotAllowed, "only an organiser declares a conflicting amendment fallen");
+  if (blank(reason)) return refuse(codes::kBadMessage, "a ruling needs a reason");
+  a.reason = std::move(reason);
+  a.state = State::fallen;
+  return std::nullopt;
+}
+
 nlohmann::json to_json(const Amendment& a) {
   nlohmann::json sponsors = nlohmann::json::array();
   for (const auto& [org, v] : a.sponsors)

@@ -130,6 +130,16 @@ std::vector<std::string> confirmed_sponsors(const Amendment& a);
 // nothing changed if any original may not be composited.
 Outcome make_composite(std::vector<Amendment*> originals, Amendment& composite, Actor actor);
 
+// An adopted amendment whose op no longer applies to the text (rebase returned a Conflict) is
+// never applied; an organiser may then declare it fallen. This edge is kept apart from
+// kTransitions so that `adopted` stays final for the ordinary workflow; the shell takes it only
+// for an amendment it has flagged conflicting.
+inline constexpr Transition kConflictTransitions[] = {{State::adopted, State::fallen, Actor::organiser}};
+
+// Moves a conflicting adopted amendment to fallen. "invalid_state" unless `a` is adopted,
+// "not_allowed" unless an organiser does it, "bad_message" without a reason.
+Outcome fall_conflicting(Amendment& a, Actor actor, std::string reason);
+
 nlohmann::json to_json(const Amendment& a);
 
 }  // namespace plenary::amendments
