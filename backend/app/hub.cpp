@@ -90,6 +90,18 @@ Hub::Hub(boost::asio::io_context& ioc, const net::Config& config, store::Committ
       // Polls and ballots (poll_handlers.cpp)
       // -- end polls
       // The floor and the participation report (floor_handlers.cpp, report_handlers.cpp)
+      {"agenda.set", &Hub::on_agenda_set},
+      {"agenda.get", &Hub::on_agenda_get},
+      {"agenda.current", &Hub::on_agenda_current},
+      {"speakers.get", &Hub::on_speakers_get},
+      {"speakers.request", &Hub::on_speakers_request},
+      {"speakers.withdraw", &Hub::on_speakers_withdraw},
+      {"speakers.next", &Hub::on_speakers_next},
+      {"speakers.skip", &Hub::on_speakers_skip},
+      {"speakers.finish", &Hub::on_speakers_finish},
+      {"speakers.balance", &Hub::on_speakers_balance},
+      {"speakers.limit", &Hub::on_speakers_limit},
+      {"report.participation", &Hub::on_report_participation},
       // -- end floor
   };
 }

@@ -209,6 +209,33 @@ private:
   // -- end polls
 
   // The floor and the participation report (floor_*.cpp, report_*.cpp)
+  void on_agenda_set(ConnState&, const json&, const Reply&);
+  void on_agenda_get(ConnState&, const json&, const Reply&);
+  void on_agenda_current(ConnState&, const json&, const Reply&);
+  void on_speakers_get(ConnState&, const json&, const Reply&);
+  void on_speakers_request(ConnState&, const json&, const Reply&);
+  void on_speakers_withdraw(ConnState&, const json&, const Reply&);
+  void on_speakers_next(ConnState&, const json&, const Reply&);
+  void on_speakers_skip(ConnState&, const json&, const Reply&);
+  void on_speakers_finish(ConnState&, const json&, const Reply&);
+  void on_speakers_balance(ConnState&, const json&, const Reply&);
+  void on_speakers_limit(ConnState&, const json&, const Reply&);
+  void on_report_participation(ConnState&, const json&, const Reply&);
+  struct FloorRoom;  // a room's live speakers' list (floor_handlers.cpp)
+  std::int64_t floor_room_forum(std::int64_t room);           // 0 when there is no such room
+  void require_room_reader(const ConnState& c, std::int64_t room);
+  void require_floor_chair(const ConnState& c, std::int64_t room);  // organiser or the room's moderator
+  FloorRoom& floor_room(std::int64_t room);                   // loads from storage on first use
+  json agenda_json(std::int64_t room);
+  json speakers_json(std::int64_t room);
+  void floor_push(std::int64_t room, const json& fields);    // to every connection in the room
+  // Commits the room's list as it now is (plus `event`), then acks with it and pushes it.
+  void floor_commit(const Reply& reply, std::int64_t room, const std::string& event, std::int64_t actor,
+                    json payload, bool speech_ended);
+  void schedule_floor_timer();
+  void on_floor_timer();
+  std::map<std::int64_t, std::shared_ptr<FloorRoom>> floor_;
+  std::unique_ptr<boost::asio::steady_timer> floor_timer_;
   // -- end floor
 
   json delegate_json(std::int64_t delegate, bool with_email);

@@ -3,6 +3,7 @@
 #include <boost/beast/websocket.hpp>
 
 #include "app/hub.hpp"
+#include "net/report_http.hpp"
 #include "net/static_files.hpp"
 #include "net/ws_session.hpp"
 
@@ -99,6 +100,21 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     return json_reply(http::status::method_not_allowed, R"({"error":"bad_message","message":"GET only"})");
   if (target == "/healthz") return json_reply(http::status::ok, hub_.health_json());
   if (target == "/metrics") return json_reply(http::status::ok, hub_.metrics_text(), "text/plain; version=0.0.4");
+
+  if (auto answer = report_csv(config_, target, req[http::field::authorization])) {
+    http::response<http::string_body> res{static_cast<http::status>(answer->status), req.version()};
+    res.set(http::field::server, "plenary");
+    res.set(http::field::content_type, answer->content_type);
+    res.set(http::field::cache_control, "no-store");
+    res.set("X-Content-Type-Options", "nosniff");
+    if (!answer->disposition.empty()) res.set(http::field::content_disposition, answer->disposition);
+    if (answer->challenge) res.set(http::field::www_authenticate, "Bearer");
+    res.keep_alive(req.keep_alive());
+    if (req.method() == http::verb::head) res.content_length(answer->body.size());
+    else res.body() = std::move(answer->body);
+    if (req.method() != http::verb::head) res.prepare_payload();
+    return write(std::move(res));
+  }
 
   auto path = resolve_static(config_.web, target);
   if (!path) {

@@ -132,7 +132,41 @@ CREATE TABLE declaration_versions(
 )sql",
       // 5: the floor: agendas, speakers' lists and the record of speeches.
       R"sql(
--- floor: filled in by the floor work
+-- The agenda of a room (a workshop's room or the plenary), in order; at most one item current.
+CREATE TABLE agenda_items(
+  id INTEGER PRIMARY KEY, room INTEGER NOT NULL REFERENCES rooms(id), position INTEGER NOT NULL,
+  title TEXT NOT NULL, kind TEXT NOT NULL, ref INTEGER, current INTEGER NOT NULL DEFAULT 0,
+  UNIQUE(room, position));
+CREATE UNIQUE INDEX agenda_items_current ON agenda_items(room) WHERE current=1;
+-- The speakers' list of a room: its settings and the speaker who has the floor (if any).
+-- The calling order is never stored: it is computed from the requests, the record and the mode.
+CREATE TABLE speakers_lists(
+  room INTEGER PRIMARY KEY REFERENCES rooms(id), forum INTEGER NOT NULL REFERENCES forums(id),
+  mode TEXT NOT NULL DEFAULT 'plain' CHECK (mode IN ('plain','alternate_gender','alternate_constituency',
+                                                      'first_time_first','cap_per_organisation')),
+  cap INTEGER NOT NULL DEFAULT 1 CHECK (cap >= 1), time_limit INTEGER NOT NULL DEFAULT 0 CHECK (time_limit >= 0),
+  next_seq INTEGER NOT NULL DEFAULT 1,
+  current_delegate INTEGER REFERENCES delegates(id), current_organisation TEXT, current_gender TEXT,
+  current_constituency TEXT, current_first_time INTEGER, current_point_of_order INTEGER,
+  current_started INTEGER, current_limit INTEGER, current_workshop INTEGER REFERENCES workshops(id),
+  current_item INTEGER);
+-- Queued requests to speak, with the attributes balancing uses (as they were when requested).
+CREATE TABLE speaker_requests(
+  room INTEGER NOT NULL REFERENCES rooms(id), seq INTEGER NOT NULL,
+  delegate INTEGER NOT NULL REFERENCES delegates(id), point_of_order INTEGER NOT NULL,
+  organisation TEXT NOT NULL, gender TEXT NOT NULL, constituency TEXT NOT NULL, first_time INTEGER NOT NULL,
+  PRIMARY KEY(room, seq)) WITHOUT ROWID;
+CREATE UNIQUE INDEX speaker_requests_one ON speaker_requests(room, delegate, point_of_order);
+-- The record of speeches (times in seconds since the epoch); `workshop` is the workshop the
+-- room was holding (from the current agenda item, or the room's only workshop).
+CREATE TABLE speeches(
+  id INTEGER PRIMARY KEY, forum INTEGER NOT NULL REFERENCES forums(id), room INTEGER NOT NULL REFERENCES rooms(id),
+  workshop INTEGER REFERENCES workshops(id), agenda_item INTEGER,
+  delegate INTEGER NOT NULL REFERENCES delegates(id), organisation TEXT NOT NULL, gender TEXT NOT NULL,
+  constituency TEXT NOT NULL, first_time INTEGER NOT NULL, point_of_order INTEGER NOT NULL,
+  started INTEGER NOT NULL, ended INTEGER NOT NULL, time_limit INTEGER NOT NULL, CHECK (ended >= started));
+CREATE INDEX speeches_room ON speeches(room, id);
+CREATE INDEX speeches_forum ON speeches(forum, delegate);
 )sql",
   };
   return list;
