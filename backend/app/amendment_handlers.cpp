@@ -362,9 +362,36 @@ void Hub::on_amendment_composite(ConnState& c, const json& m, const Reply& reply
       });
 }
 
+namespace {
+// The co-sponsor a message names: `network` (a network co-sponsoring as one) or the sender's
+// organisation. Throws not_allowed when the sender may not speak for it.
+std::string sponsor_key_of(store::Db& db, const ConnState& c, std::optional<std::int64_t> network) {
+  if (!network) return std::to_string(c.organisation);
+  auto& st = db.prepare("SELECT 1 FROM organisation_networks WHERE organisation=? AND network=?");
+  st.bind(1, c.organisation).bind(2, *network);
+  bool member = st.step();
+  st.reset();
+  if (!member) fail("not_allowed", "your organisation is not a member of that network");
+  return amend::network_key(*network);
+}
+
+json sponsor_payload(const amend::Record& r, const std::string& key, std::int64_t by_org) {
+  json p = event_payload(r);
+  if (auto net = amend::network_of(key)) {
+    p["network"] = *net;
+    p["by_organisation"] = by_org;
+  } else {
+    p["organisation"] = std::stoll(key);
+  }
+  return p;
+}
+}  // namespace
+
 void Hub::on_amendment_sponsor_invite(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t id = id_of(m, "amendment");
-  std::int64_t org = id_of(m, "organisation");
+  auto org = opt_id_of(m, "organisation");
+  auto net = opt_id_of(m, "network");
+  if (!org == !net) fail("bad_message", "give exactly one of 'organisation' or 'network'");
   require_accredited(c);
   auto h = head_of(reader_, id);
   require_forum(c, h.forum);
@@ -373,17 +400,16 @@ void Hub::on_amendment_sponsor_invite(ConnState& c, const json& m, const Reply& 
   commit(
       reply,
       [=](store::Db& db) {
-        auto& st = db.prepare("SELECT 1 FROM organisations WHERE id=? AND forum=?");
-        st.bind(1, org).bind(2, h.forum);
+        auto& st = db.prepare(org ? "SELECT 1 FROM organisations WHERE id=? AND forum=?" : "SELECT 1 FROM networks WHERE id=? AND forum=?");
+        st.bind(1, org ? *org : *net).bind(2, h.forum);
         bool ok = st.step();
         st.reset();
-        if (!ok) work_fail("not_found", "no such organisation in this forum");
+        if (!ok) work_fail("not_found", org ? "no such organisation in this forum" : "no such network in this forum");
         amend::Record r = load_or_fail(db, id);
-        refused(amendments::invite_sponsor(r.a, std::to_string(org)));
+        std::string key = org ? std::to_string(*org) : amend::network_key(*net);
+        refused(amendments::invite_sponsor(r.a, key));
         amend::save(db, r);
-        json p = event_payload(r);
-        p["organisation"] = org;
-        store::record_event(db, r.forum, "amendment.sponsor.invited", actor, p);
+        store::record_event(db, r.forum, "amendment.sponsor.invited", actor, sponsor_payload(r, key, 0));
         return amend::to_wire(db, r);
       },
       [=, this](json a) {
@@ -398,22 +424,22 @@ void Hub::on_amendment_sponsor_confirm(ConnState& c, const json& m, const Reply&
   if (vit == m.end() || !vit->is_number_integer() || vit->get<std::int64_t>() < 1 || vit->get<std::int64_t>() > UINT32_MAX)
     fail("bad_message", "field 'version' (the amendment version you support, an integer ≥ 1) is required");
   auto version = static_cast<std::uint32_t>(vit->get<std::int64_t>());
+  auto net = opt_id_of(m, "network");
   require_accredited(c);
   auto h = head_of(reader_, id);
   require_forum(c, h.forum);
-  if (!is_delegate(c) || c.organisation == 0) fail("not_allowed", "a delegate of the invited organisation confirms its support");
+  if (!is_delegate(c) || c.organisation == 0) fail("not_allowed", "a delegate of the invited organisation (or network) confirms its support");
+  std::string key = sponsor_key_of(reader_, c, net);
   std::int64_t org = c.organisation, actor = c.delegate;
   commit(
       reply,
       [=](store::Db& db) {
         amend::Record r = load_or_fail(db, id);
-        if (!r.a.sponsors.count(std::to_string(org)))
-          work_fail("not_allowed", "your organisation was not invited to co-sponsor this amendment");
-        refused(amendments::confirm_support(r.a, std::to_string(org), version));
+        if (!r.a.sponsors.count(key))
+          work_fail("not_allowed", std::string(net ? "that network" : "your organisation") + " was not invited to co-sponsor this amendment");
+        refused(amendments::confirm_support(r.a, key, version));
         amend::save(db, r);
-        json p = event_payload(r);
-        p["organisation"] = org;
-        store::record_event(db, r.forum, "amendment.sponsor.confirmed", actor, p);
+        store::record_event(db, r.forum, "amendment.sponsor.confirmed", actor, sponsor_payload(r, key, org));
         return amend::to_wire(db, r);
       },
       [=, this](json a) {
@@ -424,21 +450,22 @@ void Hub::on_amendment_sponsor_confirm(ConnState& c, const json& m, const Reply&
 
 void Hub::on_amendment_sponsor_withdraw(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t id = id_of(m, "amendment");
+  auto net = opt_id_of(m, "network");
   require_accredited(c);
   auto h = head_of(reader_, id);
   require_forum(c, h.forum);
-  if (!is_delegate(c) || c.organisation == 0) fail("not_allowed", "a delegate of a co-sponsoring organisation withdraws its support");
+  if (!is_delegate(c) || c.organisation == 0) fail("not_allowed", "a delegate of a co-sponsoring organisation (or network) withdraws its support");
+  std::string key = sponsor_key_of(reader_, c, net);
   std::int64_t org = c.organisation, actor = c.delegate;
   commit(
       reply,
       [=](store::Db& db) {
         amend::Record r = load_or_fail(db, id);
-        if (!r.a.sponsors.count(std::to_string(org))) work_fail("not_allowed", "your organisation does not co-sponsor this amendment");
-        refused(amendments::withdraw_support(r.a, std::to_string(org)));
+        if (!r.a.sponsors.count(key))
+          work_fail("not_allowed", std::string(net ? "that network" : "your organisation") + " does not co-sponsor this amendment");
+        refused(amendments::withdraw_support(r.a, key));
         amend::save(db, r);
-        json p = event_payload(r);
-        p["organisation"] = org;
-        store::record_event(db, r.forum, "amendment.sponsor.withdrawn", actor, p);
+        store::record_event(db, r.forum, "amendment.sponsor.withdrawn", actor, sponsor_payload(r, key, org));
         return amend::to_wire(db, r);
       },
       [=, this](json a) {

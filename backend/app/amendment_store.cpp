@@ -35,6 +35,12 @@ json diff_json(const std::string& before, const std::string& after) {
 [[noreturn]] void work_fail(const char* code, const std::string& m) { throw store::WorkError(code, m); }
 }  // namespace
 
+std::string network_key(std::int64_t network) { return "n" + std::to_string(network); }
+std::optional<std::int64_t> network_of(const std::string& key) {
+  if (key.empty() || key[0] != 'n') return std::nullopt;
+  return std::stoll(key.substr(1));
+}
+
 bool DeclInfo::has_lang(const std::string& l) const {
   for (auto& x : languages)
     if (x == l) return true;
@@ -101,6 +107,10 @@ std::optional<Record> load(store::Db& db, std::int64_t id) {
   sp.bind(1, id);
   while (sp.step()) r.a.sponsors[sid(sp.int64(0))] = static_cast<std::uint32_t>(sp.int64(1));
   sp.reset();
+  auto& ns = db.prepare("SELECT network, confirmed_version FROM amendment_network_sponsors WHERE amendment=?");
+  ns.bind(1, id);
+  while (ns.step()) r.a.sponsors[network_key(ns.int64(0))] = static_cast<std::uint32_t>(ns.int64(1));
+  ns.reset();
   auto& ln = db.prepare("SELECT original FROM amendment_links WHERE composite=? ORDER BY original");
   ln.bind(1, id);
   while (ln.step()) r.a.composited_from.push_back(sid(ln.int64(0)));
@@ -134,9 +144,15 @@ void bind_content(store::Stmt& st, const Record& r, int first) {
 
 void save_links(store::Db& db, const Record& r) {
   db.prepare("DELETE FROM amendment_sponsors WHERE amendment=?").bind(1, r.id).run();
-  for (auto& [org, v] : r.a.sponsors)
-    db.prepare("INSERT INTO amendment_sponsors(amendment, organisation, confirmed_version) VALUES(?,?,?)")
-        .bind(1, r.id).bind(2, iid(org)).bind(3, static_cast<std::int64_t>(v)).run();
+  db.prepare("DELETE FROM amendment_network_sponsors WHERE amendment=?").bind(1, r.id).run();
+  for (auto& [key, v] : r.a.sponsors) {
+    if (auto net = network_of(key))
+      db.prepare("INSERT INTO amendment_network_sponsors(amendment, network, confirmed_version) VALUES(?,?,?)")
+          .bind(1, r.id).bind(2, *net).bind(3, static_cast<std::int64_t>(v)).run();
+    else
+      db.prepare("INSERT INTO amendment_sponsors(amendment, organisation, confirmed_version) VALUES(?,?,?)")
+          .bind(1, r.id).bind(2, iid(key)).bind(3, static_cast<std::int64_t>(v)).run();
+  }
   db.prepare("DELETE FROM amendment_links WHERE composite=?").bind(1, r.id).run();
   for (auto& o : r.a.composited_from)
     db.prepare("INSERT INTO amendment_links(composite, original) VALUES(?,?)").bind(1, r.id).bind(2, iid(o)).run();
@@ -235,11 +251,15 @@ void check_target(store::Db& db, const DeclInfo& d, std::int64_t declaration, Re
 }
 
 json to_wire(store::Db& db, const Record& r) {
-  json sponsors = json::array();
+  json sponsors = json::array(), network_sponsors = json::array();
   json pending = json::array();
-  for (auto& [org, v] : r.a.sponsors) {
-    sponsors.push_back({{"organisation", iid(org)}, {"confirmed_version", v}, {"current", v == r.a.version}});
-    if (v != r.a.version) pending.push_back(iid(org));
+  for (auto& [key, v] : r.a.sponsors) {
+    if (auto net = network_of(key)) {
+      network_sponsors.push_back({{"network", *net}, {"confirmed_version", v}, {"current", v == r.a.version}});
+      continue;
+    }
+    sponsors.push_back({{"organisation", iid(key)}, {"confirmed_version", v}, {"current", v == r.a.version}});
+    if (v != r.a.version) pending.push_back(iid(key));
   }
   json j = {{"id", r.id},
             {"declaration", r.declaration},
@@ -253,6 +273,7 @@ json to_wire(store::Db& db, const Record& r) {
             {"organisation", r.organisation ? json(r.organisation) : json(nullptr)},
             {"version", r.a.version},
             {"sponsors", sponsors},
+            {"network_sponsors", network_sponsors},
             {"pending", pending},
             {"applied", r.applied},
             {"created_at", r.created_at},

@@ -37,6 +37,11 @@ struct Record {
   std::string created_at, updated_at;
 };
 
+// Co-sponsors in the core record are keyed by organisation id ("12") or, for a network that
+// co-sponsors as one, by "n" and the network id ("n3").
+std::string network_key(std::int64_t network);
+std::optional<std::int64_t> network_of(const std::string& key);
+
 struct DeclInfo {
   std::int64_t forum = 0, workshop = 0;
   std::string phase, original;

@@ -112,6 +112,9 @@ CREATE INDEX amendments_declaration ON amendments(declaration, id);
 CREATE TABLE amendment_sponsors(
   amendment INTEGER NOT NULL REFERENCES amendments(id), organisation INTEGER NOT NULL REFERENCES organisations(id),
   confirmed_version INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(amendment, organisation)) WITHOUT ROWID;
+CREATE TABLE amendment_network_sponsors(
+  amendment INTEGER NOT NULL REFERENCES amendments(id), network INTEGER NOT NULL REFERENCES networks(id),
+  confirmed_version INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(amendment, network)) WITHOUT ROWID;
 CREATE TABLE amendment_links(
   composite INTEGER NOT NULL REFERENCES amendments(id), original INTEGER NOT NULL REFERENCES amendments(id),
   PRIMARY KEY(composite, original)) WITHOUT ROWID;

@@ -374,6 +374,56 @@ TEST(Amendments, CoSponsorsReconfirmAfterAnEdit) {
   EXPECT_ERR(t.delegate2->request({{"type", "amendment.sponsor.withdraw"}, {"amendment", id}}), "not_allowed");
 }
 
+TEST(Amendments, NetworksCoSponsorAsOne) {
+  Amend t;
+  t.phase("amendments");
+  auto cl = t.clauses();
+  json f = t.organiser->request({{"type", "forum.get"}, {"forum", t.forum}});
+  std::int64_t care = 0, africa = 0;
+  for (auto& n : f["networks"]) {
+    std::string name = n["name"].is_string() ? n["name"].get<std::string>() : n["name"].dump();
+    if (name.find("Domestic and Care") != std::string::npos) care = n["id"];
+    if (name.find("Pan-African") != std::string::npos) africa = n["id"];
+  }
+  ASSERT_TRUE(care && africa) << f["networks"].dump();
+  std::int64_t id = t.table(*t.delegate, t.modify_msg(cl[0]))["id"];
+  auto invite = [&](json fields) {
+    json m = {{"type", "amendment.sponsor.invite"}, {"amendment", id}};
+    m.update(fields);
+    return t.delegate->request(m);
+  };
+  EXPECT_ERR(invite({{"network", care}, {"organisation", t.org_delegate2}}), "bad_message");
+  EXPECT_ERR(invite(json::object()), "bad_message");
+  EXPECT_ERR(invite({{"network", 999999}}), "not_found");
+  json inv = invite({{"network", care}});
+  ASSERT_OK(inv);
+  ASSERT_EQ(inv["amendment"]["network_sponsors"].size(), 1u);
+  EXPECT_EQ(inv["amendment"]["network_sponsors"][0]["network"], care);
+  EXPECT_TRUE(inv["amendment"]["sponsors"].empty());
+  // A delegate of a member organisation (Rosa's union is in the care network) confirms for it;
+  // a delegate of a non-member may not; nor for a network that was not invited.
+  json confirm = {{"type", "amendment.sponsor.confirm"}, {"amendment", id}, {"version", 1}, {"network", care}};
+  EXPECT_ERR(t.drafter->request(confirm), "not_allowed");
+  json other = confirm;
+  other["network"] = africa;
+  EXPECT_ERR(t.delegate2->request(other), "not_allowed");
+  EXPECT_ERR(t.delegate2->request(json{{"type", "amendment.sponsor.confirm"}, {"amendment", id}, {"version", 1}}), "not_allowed");
+  json ok = t.delegate2->request(confirm);
+  ASSERT_OK(ok);
+  EXPECT_EQ(ok["amendment"]["network_sponsors"][0]["current"], true);
+  // An edit makes the network's support stale too.
+  json edit = t.modify_msg(cl[0], "All people");
+  edit.erase("declaration");
+  edit["type"] = "amendment.edit";
+  edit["amendment"] = id;
+  json e = t.delegate->request(edit);
+  ASSERT_OK(e);
+  EXPECT_EQ(e["amendment"]["network_sponsors"][0]["current"], false);
+  json w = t.delegate2->request({{"type", "amendment.sponsor.withdraw"}, {"amendment", id}, {"network", care}});
+  ASSERT_OK(w);
+  EXPECT_TRUE(w["amendment"]["network_sponsors"].empty());
+}
+
 TEST(Amendments, CompositeAndVotingOrder) {
   Amend t;
   t.phase("amendments");
