@@ -88,6 +88,15 @@ Hub::Hub(boost::asio::io_context& ioc, const net::Config& config, store::Committ
       {"declaration.compare", &Hub::on_declaration_compare},
       // -- end amendments
       // Polls and ballots (poll_handlers.cpp)
+      {"poll.create", &Hub::on_poll_create},
+      {"poll.open", &Hub::on_poll_open},
+      {"poll.close", &Hub::on_poll_close},
+      {"poll.publish", &Hub::on_poll_publish},
+      {"poll.get", &Hub::on_poll_get},
+      {"poll.list", &Hub::on_poll_list},
+      {"ballot.cast", &Hub::on_ballot_cast},
+      {"proxy.grant", &Hub::on_proxy_grant},
+      {"poll.missing", &Hub::on_poll_missing},
       // -- end polls
       // The floor and the participation report (floor_handlers.cpp, report_handlers.cpp)
       {"agenda.set", &Hub::on_agenda_set},

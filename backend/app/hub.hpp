@@ -206,6 +206,26 @@ private:
   // -- end amendments
 
   // Polls and ballots (poll_*.cpp)
+  struct LivePoll;  // a poll's settings, roll and ballot box in memory (poll_handlers.cpp)
+  void on_poll_create(ConnState&, const json&, const Reply&);
+  void on_poll_open(ConnState&, const json&, const Reply&);
+  void on_poll_close(ConnState&, const json&, const Reply&);
+  void on_poll_publish(ConnState&, const json&, const Reply&);
+  void on_poll_get(ConnState&, const json&, const Reply&);
+  void on_poll_list(ConnState&, const json&, const Reply&);
+  void on_ballot_cast(ConnState&, const json&, const Reply&);
+  void on_proxy_grant(ConnState&, const json&, const Reply&);
+  void on_poll_missing(ConnState&, const json&, const Reply&);
+  // The live poll, rebuilt from storage on first use (throws not_found).
+  std::shared_ptr<LivePoll> live_poll(std::int64_t poll);
+  bool may_manage_polls(const ConnState& c, std::int64_t room);
+  json poll_json(const LivePoll& p, const ConnState* viewer);  // viewer null: the public view
+  void push_to_room(std::int64_t room, const json& msg);
+  void mark_poll_count(std::int64_t poll);
+  void flush_poll_counts();
+  std::map<std::int64_t, std::shared_ptr<LivePoll>> polls_;
+  std::set<std::int64_t> dirty_poll_counts_;
+  std::unique_ptr<boost::asio::steady_timer> poll_timer_;
   // -- end polls
 
   // The floor and the participation report (floor_*.cpp, report_*.cpp)

@@ -131,7 +131,41 @@ CREATE TABLE declaration_versions(
 )sql",
       // 4: polls, ballots (secret ones unlinkable from voters), has-voted records, proxies.
       R"sql(
--- polls: filled in by the polls work
+-- A poll: its subject (a free question, an amendment or a whole declaration), its settings
+-- (votes::to_json(PollSettings)), its state, the roll fixed when it opened and its result.
+CREATE TABLE polls(
+  id INTEGER PRIMARY KEY, forum INTEGER NOT NULL REFERENCES forums(id),
+  room INTEGER NOT NULL REFERENCES rooms(id),
+  subject TEXT NOT NULL CHECK (subject IN ('question','amendment','declaration')), ref INTEGER,
+  title TEXT, question TEXT, settings TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('created','open','closed','published')),
+  roll TEXT, result TEXT, created_by INTEGER REFERENCES delegates(id),
+  created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  opened_at TEXT, closed_at TEXT, published_at TEXT);
+CREATE INDEX polls_room ON polls(room, id);
+-- Proxies: `holder` may cast `principal`'s ballot in this poll.
+CREATE TABLE poll_proxies(
+  poll INTEGER NOT NULL REFERENCES polls(id), principal INTEGER NOT NULL REFERENCES delegates(id),
+  holder INTEGER NOT NULL REFERENCES delegates(id), PRIMARY KEY(poll, principal)) WITHOUT ROWID;
+-- Who has voted: one row per voting unit (a delegate id, or an organisation id when the forum
+-- votes by organisation). The primary key makes a second ballot for a unit fail atomically.
+-- No time and no rowid: rows are ordered by (poll, unit), never by arrival.
+CREATE TABLE poll_voted(
+  poll INTEGER NOT NULL REFERENCES polls(id), unit TEXT NOT NULL,
+  voter INTEGER NOT NULL REFERENCES delegates(id), cast_by INTEGER NOT NULL REFERENCES delegates(id),
+  PRIMARY KEY(poll, unit)) WITHOUT ROWID;
+-- Ballots of secret polls: the choice and its weight under a random 128-bit id, nothing else.
+-- No voter, no time, no rowid: rows are stored in the order of their random ids.
+CREATE TABLE secret_ballots(
+  poll INTEGER NOT NULL REFERENCES polls(id), id BLOB NOT NULL, choice TEXT NOT NULL,
+  weight INTEGER NOT NULL, PRIMARY KEY(poll, id)) WITHOUT ROWID;
+-- Ballots of named polls: published with the result. `seq` is the arrival order (re-voting:
+-- the last ballot replaces the earlier one).
+CREATE TABLE named_ballots(
+  poll INTEGER NOT NULL REFERENCES polls(id), unit TEXT NOT NULL,
+  voter INTEGER NOT NULL REFERENCES delegates(id), cast_by INTEGER NOT NULL REFERENCES delegates(id),
+  choice TEXT NOT NULL, weight INTEGER NOT NULL, seq INTEGER NOT NULL,
+  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')), PRIMARY KEY(poll, unit)) WITHOUT ROWID;
 )sql",
       // 5: the floor: agendas, speakers' lists and the record of speeches.
       R"sql(
