@@ -527,3 +527,58 @@ TEST(Floor, ParticipationReportOverTheWireAndAsCsv) {
   ASSERT_OK(t.org->request({{"type", "session.revoke"}, {"delegate", rap.id}}));
   EXPECT_EQ(http_request(t.srv.port(), target, "Bearer " + rap.token).status, 401);
 }
+
+TEST(Floor, ParticipationReportCountsTablingsAndCosponsorships) {
+  Floor t;
+  std::int64_t declaration = seeded_declaration(*t.org.ws, t.forum);
+  ASSERT_OK(t.org->request({{"type", "declaration.phase"}, {"declaration", declaration}, {"phase", "amendments"}}));
+  json d = t.org->request({{"type", "declaration.get"}, {"declaration", declaration}});
+  ASSERT_OK(d);
+  std::vector<std::int64_t> clauses;
+  for (auto& c : d["declaration"]["clauses"])
+    if (c["kind"] == "clause") clauses.push_back(c["id"].get<std::int64_t>());
+  ASSERT_GE(clauses.size(), 2u);
+  auto table = [&](std::int64_t clause, bool draft) {
+    return t.dewi->request({{"type", "amendment.table"}, {"declaration", declaration}, {"kind", "delete"},
+                            {"clause", clause}, {"lang", "en"}, {"justification", "Redundant."}, {"draft", draft}});
+  };
+  json a = table(clauses[0], false);
+  ASSERT_OK(a);
+  ASSERT_OK(table(clauses[1], true));  // a draft is not tabled
+  std::int64_t id = a["amendment"]["id"].get<std::int64_t>();
+  ASSERT_OK(t.dewi->request({{"type", "amendment.sponsor.invite"}, {"amendment", id}, {"organisation", t.rosa.organisation}}));
+  json before = t.org->request({{"type", "report.participation"}, {"forum", t.forum}, {"k", 1}});
+  ASSERT_OK(before);
+  EXPECT_EQ(before["report"]["total"]["tablings"], 1);
+  EXPECT_EQ(before["report"]["total"]["cosponsorships"], 0);  // invited, not yet confirmed
+  ASSERT_OK(t.rosa->request({{"type", "amendment.sponsor.confirm"}, {"amendment", id},
+                             {"version", a["amendment"]["version"]}}));
+  json r = t.org->request({{"type", "report.participation"}, {"forum", t.forum}, {"k", 1}});
+  ASSERT_OK(r);
+  auto& rep = r["report"];
+  EXPECT_EQ(rep["total"]["tablings"], 1);
+  EXPECT_EQ(rep["total"]["cosponsorships"], 1);
+  for (auto& row : rep["dimensions"]["constituency"])
+    if (row["group"] == "trade_union") {
+      EXPECT_EQ(row["tablings"], 1);
+      EXPECT_EQ(row["cosponsorships"], 1);
+    }
+  // Never a vote choice: only counts of has-voted records.
+  EXPECT_EQ(rep["total"]["ballots"], 0);
+  EXPECT_EQ(rep["total"]["voters"], 0);
+  auto h = http_request(t.srv.port(), "/api/report/participation.csv?k=1&forum=" + std::to_string(t.forum),
+                        "Bearer " + t.org.token);
+  ASSERT_EQ(h.status, 200) << h.body;
+  // total,all,delegates,speakers,speeches,seconds,tablings,cosponsorships,...
+  auto line_end = h.body.find("\r\n", h.body.find("total,all,"));
+  std::string total = h.body.substr(h.body.find("total,all,"), line_end - h.body.find("total,all,"));
+  std::vector<std::string> fields;
+  for (std::size_t p = 0, q; p <= total.size(); p = q + 1) {
+    q = total.find(',', p);
+    if (q == std::string::npos) q = total.size();
+    fields.push_back(total.substr(p, q - p));
+  }
+  ASSERT_EQ(fields.size(), 10u) << total;
+  EXPECT_EQ(fields[6], "1") << total;
+  EXPECT_EQ(fields[7], "1") << total;
+}
