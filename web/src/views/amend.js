@@ -3,10 +3,10 @@
 // the text (with a live word-level diff of the edit against the clause), add a clause after
 // it, or delete it — with a justification, on behalf of an organisation. Co-sponsors confirm
 // a version; when the proposer edits, the version changes and they must confirm again.
-import { h, newId, replace } from '../dom.js';
+import { append, h, newId, replace } from '../dom.js';
 import { formatDateTime, t, tp } from '../i18n.js';
 import { diffOp } from '../ot/unicode.js';
-import { diffStats, wordDiff } from '../worddiff.js';
+import { diffSides, diffStats, wordDiff } from '../worddiff.js';
 import { actionButton } from './common.js';
 
 const OPEN_STATES = new Set(['draft', 'tabled', 'admissible', 'scheduled']);
@@ -146,7 +146,7 @@ export function createAmendments(opts) {
       }, app, { class: 'secondary' }));
     }
     const reconfirm = mySponsor && mySponsor.confirmed_version && !(mySponsor.current ?? (mySponsor.confirmed_version === a.version));
-    cardEl.append(
+    append(cardEl, [
       h('div', { class: 'amend-title' }, h('strong', null, title), ' ', stateBadge(a.state), ' ',
         h('span', { class: 'hint' }, t(`amend.kind.${a.kind}`), a.organisation != null ? ` · ${orgLabel(a.organisation)}` : '', a.version > 1 ? ` · ${t('amend.version', { version: a.version })}` : '')),
       reconfirm && h('p', { class: 'warn-box', role: 'note' }, t('amend.changedSince', { v: mySponsor.confirmed_version, version: a.version })),
@@ -154,7 +154,7 @@ export function createAmendments(opts) {
       a.justification && h('p', { class: 'justification', dir: 'auto' }, h('span', { class: 'hint' }, t('amend.justification'), ': '), a.justification),
       a.reason && h('p', { class: 'hint' }, t('amend.reason'), ': ', h('span', { dir: 'auto' }, a.reason)),
       sponsorLine(a),
-      actions.length > 0 && h('div', { class: 'actions' }, actions));
+      actions.length > 0 && h('div', { class: 'actions' }, actions)]);
     return cardEl;
   }
 
@@ -190,7 +190,8 @@ export function createAmendments(opts) {
     let kind = editing?.kind || 'modify';
     const textId = newId('amtext');
     const editor = h('textarea', { id: textId, rows: 4, dir: 'auto', lang: src.lang, class: 'amend-text' });
-    const initial = editing ? (editing.kind === 'insert' ? editing.text : (editing.text ?? base.text)) : base.text;
+    // Editing a change: start from the proposed text (the diff's "after" side).
+    const initial = editing ? (editing.kind === 'insert' ? editing.text : (Array.isArray(editing.diff) ? diffSides(editing.diff).after : base.text)) : base.text;
     editor.value = kind === 'modify' ? initial : (kind === 'insert' ? (editing?.text || '') : '');
     const editorLabel = h('label', { for: textId });
     const preview = h('div', { class: 'diff-preview', id: `${formId}-preview` });

@@ -77,16 +77,16 @@ export function mountFloor({ app, roomId, control = false, orgName = new Map(), 
       else if (cur) say(t('floor.nowSpeaking', { name: name(cur) }));
     }
     replace(currentEl, h('h3', null, t('floor.current')),
-      cur ? h('p', { class: 'speaker-now', dir: 'auto' }, h('strong', null, name(cur)),
-        cur.organisation != null && ` · ${orgName.get(cur.organisation) || ''}`,
+      cur ? h('p', { class: 'speaker-now' }, h('strong', null, h('bdi', null, name(cur))),
+        cur.organisation != null && orgName.get(cur.organisation) && h('span', { class: 'person-org' }, h('bdi', null, orgName.get(cur.organisation))),
         cur.point_of_order && h('span', { class: 'badge poo' }, t('floor.pointOfOrder')),
         idEq(cur.delegate, me()) && h('span', { class: 'badge badge-accredited' }, t('floor.you')))
         : h('p', { class: 'hint' }, t('floor.nobody')),
       clockEl);
     const q = queue();
     replace(queueEl, q.length ? q.map((r, i) => h('li', { class: r.point_of_order ? 'poo-item' : null, dataset: { delegate: r.delegate } },
-      h('span', { dir: 'auto' }, name(r)),
-      r.organisation != null && orgName.get(r.organisation) && h('span', { class: 'person-org' }, ` · ${orgName.get(r.organisation)}`),
+      h('bdi', null, name(r)),
+      r.organisation != null && orgName.get(r.organisation) && h('span', { class: 'person-org' }, ' · ', h('bdi', null, orgName.get(r.organisation))),
       r.point_of_order && h('span', { class: 'badge poo' }, t('floor.pointOfOrder')),
       r.first_time && h('span', { class: 'badge' }, t('floor.firstTime')),
       idEq(r.delegate, me()) && h('span', { class: 'badge badge-accredited' }, t('floor.youAt', { n: i + 1 })),

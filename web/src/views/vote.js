@@ -18,6 +18,10 @@ export function pollTitle(poll, amendment) {
   return t('poll.title');
 }
 
+// The numbers a rule used, by name, without the rule's own parameters (p, q).
+const numbers = (o) => Object.entries(o).filter(([k]) => k !== 'p' && k !== 'q')
+  .map(([k, v]) => `${t(`result.count.${k}`) !== `result.count.${k}` ? t(`result.count.${k}`) : k} ${formatNumber(v)}`).join(' · ');
+
 /** The published result: outcome, numbers, and the rule with the numbers it used. */
 export function resultView(result, poll) {
   if (!result) return null;
@@ -27,7 +31,10 @@ export function resultView(result, poll) {
   const rows = [];
   const row = (k, v) => rows.push(h('tr', null, h('th', { scope: 'row' }, k), h('td', null, v)));
   if (d.counts && !Array.isArray(d.counts)) {
-    for (const [k, v] of Object.entries(d.counts)) row(t(`result.count.${k}`), formatNumber(v));
+    // A fixed, meaningful order (the server's object has its keys sorted alphabetically).
+    const order = ['yes', 'no', 'abstain', 'cast', 'agree', 'stand_aside', 'block'];
+    const keys = Object.keys(d.counts).sort((x, y) => (order.indexOf(x) + 1 || 99) - (order.indexOf(y) + 1 || 99));
+    for (const k of keys) row(t(`result.count.${k}`), formatNumber(d.counts[k]));
   } else if (Array.isArray(d.counts)) {
     for (const c of d.counts) row(label(c.option), formatNumber(c.votes));
   }
@@ -37,15 +44,13 @@ export function resultView(result, poll) {
   const th = d.threshold;
   const how = [];
   if (ruleDesc) how.push(h('p', null, t('result.rule'), ': ', t(ruleDesc.key, ruleDesc.vars)));
-  if (th?.numbers) {
-    how.push(h('p', { class: 'hint' }, t('result.numbersUsed'), ' ',
-      Object.entries(th.numbers).map(([k, v]) => `${t(`result.count.${k}`) !== `result.count.${k}` ? t(`result.count.${k}`) : k} ${formatNumber(v)}`).join(' · ')));
-  }
+  if (th?.numbers) how.push(h('p', { class: 'hint' }, t('result.numbersUsed'), ' ', numbers(th.numbers)));
   if (th) how.push(h('p', null, t(th.passed ? 'result.ruleMet' : 'result.ruleNotMet')));
   if (th?.explanation) how.push(h('p', { class: 'hint', lang: 'en', dir: 'ltr' }, th.explanation));
   if (result.quorum) {
+    const q = poll?.quorum ? describeRule(poll.quorum.kind === 'fraction' ? { kind: 'fraction', p: poll.quorum.p, q: poll.quorum.q, base: 'entitled' } : poll.quorum) : null;
     how.push(h('p', null, t(result.quorum.passed ? 'result.quorumMet' : 'result.quorumMissed'),
-      result.quorum.numbers ? ` (${Object.entries(result.quorum.numbers).map(([k, v]) => `${t(`result.count.${k}`) !== `result.count.${k}` ? t(`result.count.${k}`) : k} ${formatNumber(v)}`).join(' · ')})` : ''));
+      q ? ` — ${t(q.key, q.vars)}` : '', result.quorum.numbers ? ` (${numbers(result.quorum.numbers)})` : ''));
   }
   if (d.schulze?.ranking) how.push(h('p', null, t('result.ranking'), ' ', d.schulze.ranking.map((x, i) => `${i + 1}. ${label(typeof x === 'object' ? x.option ?? x.id : x)}`).join(', ')));
   if (Array.isArray(d.blocks) && d.blocks.length) {

@@ -1,0 +1,247 @@
+// Issue 4, flow (b), in browsers against the real server: a delegate tables an amendment from
+// a clause with a live word-diff preview and invites another organisation, whose delegate
+// co-sponsors (and confirms again after the proposer edits); an organiser rules it admissible,
+// puts it on the voting list, creates and opens a poll; three delegates vote from phone-sized
+// viewports while the count of ballots updates live; the organiser closes and publishes; every
+// browser shows the result, and the adopted amendment's change appears in the clause text.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { checkReceived, closeAll, errorReplies, invalidFrames, launch, loginWithCode, openPage, until, WsClient } from './helpers.mjs';
+import { demoLogin, missing, startServer } from './server.mjs';
+
+const skip = missing() || false;
+let server; let browser; let forum; let declId; let plenary; let clause; let clauseText; let orgs;
+const people = []; // [{code, name, organisation}]
+
+before(async () => {
+  if (skip) return;
+  server = await startServer();
+  browser = await launch();
+  const ws = await WsClient.connect(server.wsUrl);
+  forum = await ws.forumId();
+  await ws.login(demoLogin('organiser').code);
+  const f = await ws.request('forum.get', { forum });
+  plenary = f.plenary;
+  orgs = f.organisations;
+  declId = (await ws.request('declaration.list', { forum })).declarations[0].id;
+  const decl = (await ws.request('declaration.get', { declaration: declId })).declaration;
+  await ws.request('declaration.phase', { declaration: declId, phase: 'amendments' });
+  clause = decl.clauses.find((c) => c.kind === 'clause');
+  clauseText = (await ws.request('doc.open', { doc: clause.docs[decl.original] })).text;
+  // Three voting delegates of three organisations, from access codes.
+  const names = ['Amina Diallo', 'Jorge Quispe', 'Lina Haddad'];
+  for (let i = 0; i < 3; i++) {
+    const r = await ws.request('access_code.create', { forum, role: 'delegate', name: names[i], organisation: orgs[i].id });
+    people.push({ code: r.code, name: names[i], organisation: orgs[i] });
+  }
+  ws.close();
+});
+after(async () => { await browser?.close(); await server?.stop(); });
+
+function checkPage(p, label, allowed = []) {
+  assert.deepEqual(p.errors, [], `${label}: console errors`);
+  assert.deepEqual(invalidFrames(p), [], `${label}: frames sent match the client schemas`);
+  assert.deepEqual(errorReplies(p, allowed).map((m) => `${m.code}: ${m.message}`), [], `${label}: error replies`);
+  checkReceived(p, label);
+}
+
+test('amendment tabled with a diff preview, co-sponsored, admitted, voted from phones, published and applied', { skip, timeout: 180000 }, async () => {
+  const [pa, pb, pc] = people;
+  const a = await openPage(browser, server);
+  const b = await openPage(browser, server);
+  const org = await openPage(browser, server);
+  const c = await openPage(browser, server, { width: 360, height: 740 });
+  const phones = [a, b, c]; // access codes are single use: the same sessions vote, on phone-sized viewports
+  try {
+    await loginWithCode(a, pa.code);
+    await loginWithCode(b, pb.code);
+    await loginWithCode(org, demoLogin('organiser').code);
+
+    // ---- A tables an amendment from clause 1, watching the word diff of the edit. ----
+    await a.goto(`${server.url}/#/declaration/${declId}`);
+    const art = a.locator(`article[data-clause="${clause.id}"]`);
+    await art.locator('.clause-text').filter({ hasNotText: 'Loading' }).waitFor();
+    await until(async () => (await art.locator('.clause-text').innerText()).trim() === clauseText.trim(), { message: 'clause text loaded' });
+    await art.getByRole('button', { name: 'Propose an amendment: Clause 1' }).click();
+    const form = art.locator('form.amend-form');
+    const editor = form.getByLabel('Your text for Clause 1');
+    assert.equal(await editor.inputValue(), clauseText, 'the editor starts from the clause text');
+    const words = clauseText.split(' ');
+    // Replace the clause's first word and add a phrase at the end.
+    const edited = ['Firmly', ...words.slice(1)].join(' ') + ' without delay';
+    await editor.fill(edited);
+    const preview = form.locator('[data-preview]');
+    await preview.locator('ins', { hasText: 'Firmly' }).waitFor();
+    await preview.locator('ins', { hasText: 'without delay' }).waitFor();
+    // (Screen readers also hear "[removed: …]" and "[added: …]" from visually hidden text.)
+    const shown = (loc) => loc.evaluate((e) => [...e.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join(''));
+    assert.equal(await shown(preview.locator('del').first()), words[0], 'the removed word is shown as deleted');
+    await form.locator('[role=status]', { hasText: 'Words removed: 1 · added: 3' }).waitFor();
+    await form.getByLabel('Justification').fill('Stronger wording, and a time frame.');
+    assert.match(await form.innerText(), new RegExp(`Tabled on behalf of: ${pa.organisation.name}`));
+    await form.getByRole('button', { name: 'Table the amendment' }).click();
+    const cardA = art.locator('li.amendment').first();
+    await cardA.locator('.badge', { hasText: 'Tabled' }).waitFor();
+    const amendmentId = await cardA.getAttribute('data-amendment');
+    assert.ok(amendmentId);
+    await cardA.locator('.diff ins', { hasText: 'Firmly' }).waitFor();
+
+    // A invites B's organisation to co-sponsor.
+    await cardA.getByLabel('Invite an organisation to co-sponsor').selectOption(String(pb.organisation.id));
+    await cardA.getByRole('button', { name: 'Invite', exact: true }).click();
+    await cardA.locator('.sponsor', { hasText: pb.organisation.name }).locator('.badge', { hasText: 'invited, not yet confirmed' }).waitFor();
+
+    // ---- B co-sponsors; then A edits and B must confirm the new version. ----
+    await b.goto(`${server.url}/#/declaration/${declId}`);
+    const cardB = b.locator(`li.amendment[data-amendment="${amendmentId}"]`);
+    await cardB.getByRole('button', { name: 'Co-sponsor this amendment' }).click();
+    await cardB.locator('.sponsor .badge', { hasText: 'confirmed' }).waitFor();
+    await cardA.locator('.sponsor .badge', { hasText: /^confirmed$/ }).waitFor({ timeout: 10000 });
+
+    await cardA.getByRole('button', { name: 'Edit' }).click();
+    const editForm = art.locator('form.amend-form');
+    await editForm.getByLabel('Your text for Clause 1').fill(edited + ' and in full');
+    await editForm.getByRole('button', { name: 'Save the changes' }).click();
+    await cardA.locator('.hint', { hasText: 'version 2' }).waitFor();
+    // B is told, clearly, and confirms again.
+    await cardB.locator('.warn-box', { hasText: 'you confirmed version 1, it is now version 2' }).waitFor({ timeout: 10000 });
+    await cardB.locator('.badge', { hasText: 'must confirm version 2 again' }).waitFor();
+    await cardB.getByRole('button', { name: 'Confirm support for version 2' }).click();
+    await cardB.locator('.warn-box').waitFor({ state: 'detached' });
+    await cardB.locator('.sponsor .badge', { hasText: /^confirmed$/ }).waitFor();
+
+    // ---- The organiser admits it, puts it on the voting list and creates its poll. ----
+    await org.goto(`${server.url}/#/console`);
+    const triage = org.locator('#triage');
+    const cardO = triage.locator(`li.amendment[data-amendment="${amendmentId}"]`);
+    await cardO.getByRole('button', { name: 'Admissible: Amendment' }).click();
+    await cardO.getByRole('button', { name: /^Put on the voting list: Amendment/ }).click();
+    await org.locator('#voting-list li[data-amendment]').first().waitFor();
+    // Everyone voting is in the plenary room before the poll opens.
+    await loginWithCode(c, pc.code);
+    for (let i = 0; i < phones.length; i++) {
+      await phones[i].setViewportSize({ width: 360, height: 740 });
+      await phones[i].goto(`${server.url}/#/room/${plenary}`);
+      await phones[i].locator('.room-state', { hasText: 'You are in the room.' }).waitFor();
+    }
+    await triage.locator(`li.amendment[data-amendment="${amendmentId}"]`).getByRole('button', { name: /^Create its poll: Amendment/ }).click();
+    const pollForm = org.locator('form.poll-form');
+    assert.equal(await pollForm.getByLabel('What is voted on').inputValue(), 'amendment');
+    assert.equal(await pollForm.getByLabel('Amendment (on the voting list)').inputValue(), amendmentId);
+    await pollForm.getByLabel('Majority required').selectOption('simple_majority');
+    await pollForm.getByRole('button', { name: 'Create the poll' }).click();
+    const row = org.locator('#console-polls li.poll-line').first();
+    await row.locator('.badge', { hasText: 'Not open yet' }).waitFor();
+    const pollId = await row.getAttribute('data-poll');
+    await row.getByRole('button', { name: /^Open: / }).click();
+    await row.locator('.badge', { hasText: 'Open' }).waitFor();
+    await row.locator('.poll-count', { hasText: '0 of 3 ballots cast' }).waitFor();
+
+    // ---- Three delegates vote from their phones; the count updates live everywhere. ----
+    const choices = ['Yes', 'Yes', 'No'];
+    for (let i = 0; i < phones.length; i++) {
+      const p = phones[i];
+      await p.locator(`li.poll-line[data-poll="${pollId}"]`).getByRole('link', { name: 'Vote now' }).click();
+      await p.locator('fieldset.choices legend', { hasText: 'Your vote' }).waitFor();
+      // Large targets: each choice is at least 44 px tall and fits the phone's width.
+      const boxes = await p.locator('.choice label').evaluateAll((ls) => ls.map((l) => l.getBoundingClientRect()).map((r) => ({ h: r.height, right: r.right })));
+      assert.equal(boxes.length, 3);
+      for (const bx of boxes) { assert.ok(bx.h >= 44, `choice ${bx.h}px tall`); assert.ok(bx.right <= 360, 'fits 360px'); }
+      await p.getByLabel(choices[i], { exact: true }).check();
+      await p.getByRole('button', { name: 'Continue' }).click();
+      await p.locator('.your-choice', { hasText: choices[i] }).waitFor();
+      await p.getByRole('button', { name: 'Cast my ballot' }).click();
+      await p.locator('#ballot-done', { hasText: 'Your ballot has been received and counted.' }).waitFor();
+      // Live: the organiser's console and the first voter's phone see the new count.
+      await row.locator('.poll-count', { hasText: `${i + 1} of 3 ballots cast` }).waitFor({ timeout: 10000 });
+      await phones[0].locator('#vote-count', { hasText: `${i + 1} of 3 ballots cast` }).waitFor({ timeout: 10000 });
+    }
+    assert.equal(await phones[0].locator('#vote-count').getAttribute('aria-live'), 'polite');
+
+    // ---- Close and publish: every phone shows the result and how it was reached. ----
+    await row.getByRole('button', { name: /^Close: / }).click();
+    await row.getByRole('button', { name: /^Publish the result: / }).click();
+    for (const p of phones) {
+      const res = p.locator('section.result');
+      await res.waitFor({ timeout: 10000 });
+      assert.equal(await res.getAttribute('data-outcome'), 'adopted');
+      const text = await res.innerText();
+      assert.match(text, /Adopted/);
+      assert.match(text, /Yes\s+2/);
+      assert.match(text, /No\s+1/);
+      assert.match(text, /Rule: Simple majority of votes cast/);
+      assert.match(text, /The required majority was reached\./);
+    }
+
+    // ---- The adopted change is in the clause text, and the amendment says Adopted. ----
+    await a.setViewportSize({ width: 1280, height: 900 });
+    await a.goto(`${server.url}/#/declaration/${declId}`);
+    const art2 = a.locator(`article[data-clause="${clause.id}"]`);
+    await until(async () => (await art2.locator('.clause-text').innerText()).trim() === `${edited} and in full`,
+      { timeout: 15000, message: 'the adopted amendment in the clause text' });
+    await art2.locator(`li.amendment[data-amendment="${amendmentId}"] .badge`, { hasText: 'Adopted' }).waitFor();
+
+    checkPage(a, 'proposer and voter 1');
+    checkPage(b, 'co-sponsor and voter 2');
+    checkPage(c, 'voter 3');
+    checkPage(org, 'organiser');
+  } finally {
+    await closeAll([a, b, c, org]);
+  }
+});
+
+test('ranked and consensus ballots on a phone: reorder with buttons, block needs a reason', { skip, timeout: 120000 }, async () => {
+  const ws = await WsClient.connect(server.wsUrl);
+  await ws.login(demoLogin('organiser').code);
+  await ws.request('room.join', { room: plenary });
+  const code = (await ws.request('access_code.create', { forum, role: 'delegate', name: 'Kofi Mensah', organisation: orgs[3].id })).code;
+  const ranked = (await ws.request('poll.create', { room: plenary, method: 'ranked', secret: true, threshold: 'simple_majority', quorum: null,
+    question: 'Where should the next assembly meet?', options: ['Dakar', 'Manila', 'Quito'] })).poll;
+  const consensus = (await ws.request('poll.create', { room: plenary, method: 'consensus', secret: false, threshold: 'simple_majority', quorum: null,
+    question: 'Adopt the working method?' })).poll;
+  const p = await openPage(browser, server, { width: 360, height: 740 });
+  try {
+    await loginWithCode(p, code);
+    await p.goto(`${server.url}/#/room/${plenary}`);
+    await p.locator('.room-state', { hasText: 'You are in the room.' }).waitFor();
+    await ws.request('poll.open', { poll: ranked.id });
+    await ws.request('poll.open', { poll: consensus.id });
+
+    await p.goto(`${server.url}/#/poll/${ranked.id}`);
+    const items = () => p.locator('.ranking .rank-label').allInnerTexts();
+    await p.locator('.ranking li').first().waitFor();
+    assert.deepEqual(await items(), ['Dakar', 'Manila', 'Quito']);
+    // Keyboard: focus "Move up: Quito" and press Enter twice; focus follows the item.
+    await p.getByRole('button', { name: 'Move up: Quito' }).focus();
+    await p.keyboard.press('Enter');
+    await p.keyboard.press('Enter');
+    assert.deepEqual(await items(), ['Quito', 'Dakar', 'Manila']);
+    await p.locator('[role=status]', { hasText: 'Quito is now number 1' }).waitFor();
+    await p.getByRole('button', { name: 'Move down: Dakar' }).click();
+    assert.deepEqual(await items(), ['Quito', 'Manila', 'Dakar']);
+    await p.getByRole('button', { name: 'Continue' }).click();
+    await p.locator('.your-choice', { hasText: '1. Quito, 2. Manila, 3. Dakar' }).waitFor();
+    await p.getByRole('button', { name: 'Cast my ballot' }).click();
+    await p.locator('#ballot-done').waitFor();
+
+    await p.goto(`${server.url}/#/poll/${consensus.id}`);
+    await p.getByLabel('Block', { exact: true }).check();
+    await p.getByRole('button', { name: 'Continue' }).click();
+    await p.locator('#alerts', { hasText: 'A block needs a reason.' }).waitFor();
+    await p.getByLabel('Why do you block? (required)').fill('It leaves out seasonal workers.');
+    await p.getByRole('button', { name: 'Continue' }).click();
+    await p.getByRole('button', { name: 'Cast my ballot' }).click();
+    await p.locator('#ballot-done').waitFor();
+
+    await ws.request('poll.close', { poll: consensus.id });
+    await ws.request('poll.publish', { poll: consensus.id });
+    const res = p.locator('section.result');
+    await res.waitFor({ timeout: 10000 });
+    assert.match(await res.innerText(), /Blocked/);
+    assert.match(await res.innerText(), /It leaves out seasonal workers\./);
+    checkPage(p, 'ranked/consensus voter');
+  } finally {
+    ws.close();
+    await closeAll([p]);
+  }
+});
