@@ -180,6 +180,13 @@ test('amendment tabled with a diff preview, co-sponsored, admitted, voted from p
     await until(async () => (await art2.locator('.clause-text').innerText()).trim() === `${edited} and in full`,
       { timeout: 15000, message: 'the adopted amendment in the clause text' });
     await art2.locator(`li.amendment[data-amendment="${amendmentId}"] .badge`, { hasText: 'Adopted' }).waitFor();
+    // A new numbered version; comparing it with the text before shows the change word by word.
+    const versions = a.locator('section.versions-panel');
+    await versions.locator('ol.versions li', { hasText: 'Version 2: amendment' }).waitFor();
+    await versions.getByRole('button', { name: 'Compare' }).click();
+    const changed = versions.locator(`.compare-out li[data-clause="${clause.id}"]`);
+    await changed.locator('ins', { hasText: 'Firmly' }).waitFor();
+    await changed.locator('ins', { hasText: 'and in full' }).waitFor();
 
     checkPage(a, 'proposer and voter 1');
     checkPage(b, 'co-sponsor and voter 2');

@@ -25,6 +25,7 @@ test('run-time keys of amendments, polls, results and the floor exist in all fiv
     ...['adopted', 'rejected', 'no_quorum', 'elected', 'tie', 'no_votes', 'consensus', 'blocked', 'no_consensus', 'adopted_by_fallback', 'rejected_by_fallback'].map((o) => `outcome.${o}`),
     ...['yes', 'no', 'abstain', 'cast', 'agree', 'stand_aside', 'block'].map((c) => `result.count.${c}`),
     ...['simple_majority', 'absolute_majority', 'two_thirds', 'none', 'fraction.cast', 'fraction.cast.strict', 'fraction.entitled', 'fraction.entitled.strict'].map((r) => `poll.rule.${r}`),
+    ...['same', 'modified', 'inserted', 'deleted'].map((c) => `versions.change.${c}`),
     'poll.quorum.absolute', 'poll.secret', 'poll.named', 'vote.youChose', 'vote.youRanked', 'amend.tabled', 'amend.drafted', 'amend.edited',
   ];
   for (const [l, cat] of Object.entries(cats)) for (const k of need) assert.ok(k in cat, `${l}: ${k}`);
@@ -32,7 +33,7 @@ test('run-time keys of amendments, polls, results and the floor exist in all fiv
 
 test('Arabic strings of the new views are in Arabic script (not left in English)', () => {
   const en = cats.en; const ar = cats.ar;
-  const mine = Object.keys(en).filter((k) => /^(amend|amstate|triage|poll|pollstate|vote|result|outcome|floor|balance|agenda|method|threshold|base|quorum)\./.test(k));
+  const mine = Object.keys(en).filter((k) => /^(amend|amstate|triage|poll|pollstate|vote|result|outcome|floor|balance|agenda|method|threshold|base|quorum|versions)\./.test(k));
   const untranslated = mine.filter((k) => !/[\u0600-\u06ff]/.test(ar[k]));
   assert.deepEqual(untranslated, []);
 });

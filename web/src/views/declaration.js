@@ -444,6 +444,13 @@ export async function render({ app, main, params, isCurrent }) {
     });
     await amend.load();
     for (const v of views.values()) v.showAmendments();
+    // Version history and comparison: versions are made by adopted amendments.
+    const vm = await import('./versions.js');
+    if (!isCurrent()) return;
+    const vp = vm.versionsPanel({ app, declId, languages: decl.languages, lang: contentLang });
+    main.append(vp.el);
+    await vp.load();
+    unsub.push(app.socket.on('amendment.updated', (m) => { if (m.amendment?.state === 'adopted') vp.load(); }));
   }).catch((err) => app.error(err));
   ensureAmendments();
   unsub.push(app.socket.on('declaration.changed', () => setTimeout(ensureAmendments, 0)));
