@@ -229,6 +229,8 @@ export function organiserTools({ app, data, liveNote }) {
       h('p', null, h('strong', { dir: 'auto' }, title), ' ', h('span', { class: `badge poll-${p.state}` }, t(`pollstate.${p.state}`)),
         ' · ', h('span', { class: 'hint' }, t(`method.${p.method}`), ' · ', t(p.secret ? 'poll.secret' : 'poll.named'))),
       p.state !== 'created' && h('p', { class: 'poll-count' }, count),
+      Array.isArray(p.blocks) && p.blocks.length > 0 && h('div', { class: 'warn-box' }, h('p', null, t('poll.blocksSoFar', { n: p.blocks.length })),
+        h('ul', null, p.blocks.map((b) => h('li', { dir: 'auto' }, b.reason)))),
       p.result && h('p', { class: 'hint' }, t('result.title'), ': ', t(`outcome.${p.result.outcome}`) !== `outcome.${p.result.outcome}` ? t(`outcome.${p.result.outcome}`) : p.result.outcome),
       h('div', { class: 'actions' },
         p.state === 'created' && act('poll.open', t('poll.open'), 'primary'),
@@ -256,6 +258,10 @@ export function organiserTools({ app, data, liveNote }) {
     app.socket.on('poll.count', (m) => {
       const p = polls.get(String(m.poll));
       if (p) { polls.set(String(m.poll), { ...p, ballots: m.ballots, entitled: m.entitled ?? p.entitled }); drawPolls(); }
+      // Blocks in a named consensus poll are shown to the chair as they come (poll.get has them).
+      if (p && p.method === 'consensus' && !p.secret && p.state === 'open') {
+        app.request('poll.get', { poll: p.id }).then((r) => { polls.set(String(p.id), normPoll({ ...polls.get(String(p.id)), ...r.poll })); drawPolls(); }).catch(() => {});
+      }
     }),
     app.socket.on('poll.updated', (m) => {
       if (!m.poll?.id) return;
@@ -375,11 +381,48 @@ export function organiserTools({ app, data, liveNote }) {
           a.organisation != null ? ` · ${orgName.get(a.organisation) || ''}` : '',
           ` · ${t('triage.sponsors', { n: (a.sponsors || []).filter((s) => s.current).length })}`)),
       a.conflict && h('p', { class: 'warn-box' }, t('triage.conflict')),
+      a.conflict && resolveBox(a, name),
       amendmentBody(a, null),
       a.justification && h('p', { class: 'justification', dir: 'auto' }, h('span', { class: 'hint' }, t('amend.justification'), ': '), a.justification),
       a.reason && h('p', { class: 'hint' }, t('amend.reason'), ': ', h('span', { dir: 'auto' }, a.reason)),
       pick,
       actions.length > 0 && h('div', { class: 'actions' }, actions));
+  }
+
+  // A conflicting adopted amendment: the organiser writes the clause as it should read now;
+  // the op from the current text is sent with the current revision (amendment.resolve).
+  function resolveBox(a, name) {
+    const box = h('div', { class: 'reject-box', hidden: true });
+    const id = newId('res');
+    const ta = h('textarea', { id, rows: 4, dir: 'auto' });
+    let base = null;
+    const open = async () => {
+      const c = (decl?.clauses || []).find((x) => idEq(x.id, a.clause));
+      const doc = c?.docs?.[a.lang || decl?.original];
+      if (doc == null) return;
+      const r = await app.request('doc.open', { doc: typeof doc === 'object' ? doc.doc ?? doc.id : doc });
+      app.request('doc.close', { doc: r.doc }, { queue: false, resend: false }).catch(() => {});
+      base = { text: r.text ?? '', rev: r.rev };
+      ta.value = base.text;
+    };
+    replace(box, h('div', { class: 'field' }, h('label', { for: id }, t('triage.resolveText')), ta),
+      actionButton(t('triage.resolve'), async () => {
+        if (!base) await open();
+        const op = diffOp(base.text, ta.value);
+        if (!op.length) { app.error(t('amend.noChange')); ta.focus(); return; }
+        await app.request('amendment.resolve', { amendment: a.id, base_revision: base.rev, op });
+        await loadAmendments();
+        say(t('triage.resolved', { n: a.number ?? a.id }));
+      }, app, { class: 'primary' }));
+    const toggle = h('button', {
+      type: 'button', class: 'secondary', 'aria-expanded': 'false', 'aria-label': `${t('triage.resolveOpen')}: ${name}`,
+      onclick: async (e) => {
+        box.hidden = !box.hidden;
+        e.currentTarget.setAttribute('aria-expanded', String(!box.hidden));
+        if (!box.hidden) { try { await open(); } catch (err) { app.error(err); } ta.focus(); }
+      },
+    }, t('triage.resolveOpen'));
+    return h('div', null, toggle, box);
   }
 
   function drawOrder() {
