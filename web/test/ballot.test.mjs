@@ -79,3 +79,12 @@ test('formatClock and percent', () => {
   assert.equal(percent(1, 3), 33.3);
   assert.equal(percent(0, 0), 0);
 });
+
+test('normPoll flattens the settings under the poll fields', async () => {
+  const { normPoll } = await import('../src/ballot.js');
+  const p = normPoll({ id: 3, method: 'ranked', state: 'open', settings: { method: 'ranked', options: ['a', 'b'], threshold: { kind: 'two_thirds' }, revote: false } });
+  assert.deepEqual(p.options, ['a', 'b']);
+  assert.deepEqual(p.threshold, { kind: 'two_thirds' });
+  assert.equal(p.state, 'open');
+  assert.equal(normPoll(null), null);
+});
