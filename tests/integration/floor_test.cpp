@@ -582,3 +582,31 @@ TEST(Floor, ParticipationReportCountsTablingsAndCosponsorships) {
   EXPECT_EQ(fields[6], "1") << total;
   EXPECT_EQ(fields[7], "1") << total;
 }
+
+TEST(Floor, ParticipationReportCountsVotersNotChoices) {
+  Floor t;
+  json p = t.org->request({{"type", "poll.create"}, {"room", t.plenary}, {"method", "yes_no_abstain"}, {"secret", true},
+                           {"threshold", "simple_majority"}, {"question", "Adopt the agenda?"}});
+  ASSERT_OK(p);
+  std::int64_t poll = p["poll"]["id"].get<std::int64_t>();
+  ASSERT_OK(t.org->request({{"type", "poll.open"}, {"poll", poll}}));
+  ASSERT_OK(t.dewi->request({{"type", "ballot.cast"}, {"poll", poll}, {"choice", {{"vote", "yes"}}}}));
+  ASSERT_OK(t.rosa->request({{"type", "ballot.cast"}, {"poll", poll}, {"choice", {{"vote", "no"}}}}));
+  json r = t.org->request({{"type", "report.participation"}, {"forum", t.forum}, {"k", 1}});
+  ASSERT_OK(r);
+  EXPECT_EQ(r["report"]["total"]["voters"], 2);
+  EXPECT_EQ(r["report"]["total"]["ballots"], 2);
+  for (auto& row : r["report"]["dimensions"]["constituency"]) {
+    if (row["group"] == "trade_union") {
+      EXPECT_EQ(row["voters"], 2);
+    }
+  }
+  std::string dump = r.dump();
+  EXPECT_EQ(dump.find("\"yes\""), std::string::npos);
+  EXPECT_EQ(dump.find("\"no\""), std::string::npos);
+  // A workshop's report counts only polls in its room.
+  auto w1 = t.workshop("Decent work");
+  r = t.org->request({{"type", "report.participation"}, {"forum", t.forum}, {"workshop", w1["id"]}, {"k", 1}});
+  ASSERT_OK(r);
+  EXPECT_EQ(r["report"]["total"]["ballots"], 0);
+}
