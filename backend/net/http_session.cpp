@@ -122,23 +122,30 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     if (target.find('.') == std::string::npos) path = resolve_static(config_.web, "/");
     if (!path) return json_reply(http::status::not_found, R"({"error":"not_found","message":"no such file"})");
   }
+  // The web build writes x.js.gz beside x.js: send it to browsers that accept gzip.
+  auto gz = gzip_sibling(*path, req[http::field::accept_encoding]);
   http::file_body::value_type body;
-  body.open(path->c_str(), beast::file_mode::scan, ec);
+  body.open(gz ? gz->c_str() : path->c_str(), beast::file_mode::scan, ec);
   if (ec) return json_reply(http::status::not_found, R"({"error":"not_found"})");
   auto size = body.size();
+  auto headers = [&](auto& res) {
+    res.set(http::field::server, "plenary");
+    res.set(http::field::content_type, mime_type(*path));
+    res.set(http::field::cache_control, cache_control(*path));
+    res.set(http::field::vary, "Accept-Encoding");
+    if (gz) res.set(http::field::content_encoding, "gzip");
+    res.set("X-Content-Type-Options", "nosniff");
+  };
   if (req.method() == http::verb::head) {
     http::response<http::empty_body> res{http::status::ok, req.version()};
-    res.set(http::field::content_type, mime_type(*path));
+    headers(res);
     res.content_length(size);
     res.keep_alive(req.keep_alive());
     return write(std::move(res));
   }
   http::response<http::file_body> res{std::piecewise_construct, std::make_tuple(std::move(body)),
                                       std::make_tuple(http::status::ok, req.version())};
-  res.set(http::field::server, "plenary");
-  res.set(http::field::content_type, mime_type(*path));
-  res.set(http::field::cache_control, cache_control(*path));
-  res.set("X-Content-Type-Options", "nosniff");
+  headers(res);
   res.content_length(size);
   res.keep_alive(req.keep_alive());
   write(std::move(res));
