@@ -252,3 +252,84 @@ test('ranked and consensus ballots on a phone: reorder with buttons, block needs
     await closeAll([p]);
   }
 });
+
+test('organiser triage: rule out with a reason, composite two, order the voting list, tabling deadline', { skip, timeout: 120000 }, async () => {
+  const ws = await WsClient.connect(server.wsUrl);
+  await ws.login(demoLogin('organiser').code);
+  const decl = (await ws.request('declaration.get', { declaration: declId })).declaration;
+  const second = decl.clauses.filter((c) => c.kind === 'clause')[1];
+  const ids = [];
+  for (let i = 0; i < 4; i++) {
+    const code = (await ws.request('access_code.create', { forum, role: 'delegate', name: `Proposer ${i}`, organisation: orgs[5 + i].id })).code;
+    const d = await WsClient.connect(server.wsUrl);
+    await d.login(code);
+    const doc = await d.request('doc.open', { doc: second.docs[decl.original] });
+    const r = await d.request('amendment.table', { declaration: declId, kind: 'modify', clause: second.id, lang: decl.original, base_revision: doc.rev,
+      op: [[...doc.text].length, ` (${['soon', 'now', 'today', 'at once'][i]})`], justification: `Reason ${i}` });
+    ids.push(String(r.amendment.id));
+    d.close();
+  }
+  const org = await openPage(browser, server);
+  try {
+    await loginWithCode(org, demoLogin('organiser').code);
+    await org.goto(`${server.url}/#/console`);
+    const card = (id) => org.locator(`#triage li.amendment[data-amendment="${id}"]`);
+    await card(ids[3]).waitFor();
+    const num = async (id) => (await card(id).locator('.amend-title strong').innerText()).replace('Amendment ', '');
+
+    // Rule out the fourth, with a reason everyone can read.
+    const n3 = await num(ids[3]);
+    await card(ids[3]).getByRole('button', { name: `Rule out: Amendment ${n3}` }).click();
+    await card(ids[3]).getByLabel('Rule out — Reason (shown to the proposer and to everyone)').fill('Outside the scope of this declaration.');
+    await card(ids[3]).getByRole('button', { name: 'Rule out: confirm' }).click();
+    await card(ids[3]).locator('.badge', { hasText: 'Ruled out' }).waitFor();
+    assert.match(await card(ids[3]).innerText(), /Outside the scope of this declaration\./);
+
+    // Composite the first two.
+    const [n0, n1] = [await num(ids[0]), await num(ids[1])];
+    await card(ids[0]).getByLabel('Include in a composite').check();
+    await card(ids[1]).getByLabel('Include in a composite').check();
+    const comp = org.locator('.organiser-tools h4', { hasText: `Composite of amendments ${n0}, ${n1}` }).locator('..');
+    await comp.waitFor();
+    const text = comp.getByLabel(/^Text \(/);
+    await until(async () => (await text.inputValue()).length > 0, { message: 'the clause text in the composite editor' });
+    await text.fill(`${await text.inputValue()} (now, and at the latest by 2030)`);
+    await comp.getByRole('button', { name: 'Make the composite' }).click();
+    await card(ids[0]).locator('.badge', { hasText: 'Merged into a composite' }).waitFor();
+    await card(ids[1]).locator('.badge', { hasText: 'Merged into a composite' }).waitFor();
+    const list1 = await ws.request('amendment.list', { declaration: declId });
+    const composite = list1.amendments.find((a) => (a.composited_from || []).map(String).includes(ids[0]));
+    assert.ok(composite, 'a composite names its originals');
+    assert.equal(composite.state, 'tabled');
+
+    // Both remaining amendments admissible and on the voting list; reorder with the buttons.
+    for (const id of [String(composite.id), ids[2]]) {
+      const n = await num(id);
+      await card(id).getByRole('button', { name: `Admissible: Amendment ${n}` }).click();
+      await card(id).getByRole('button', { name: `Put on the voting list: Amendment ${n}` }).click();
+      await card(id).locator('.badge', { hasText: 'On the voting list' }).waitFor();
+    }
+    const rows = org.locator('#voting-list li[data-amendment]');
+    await until(async () => (await rows.count()) === 2, { message: 'two on the voting list' });
+    const before = await rows.evaluateAll((ls) => ls.map((l) => l.dataset.amendment));
+    const lastN = await num(before[1]);
+    await org.getByRole('button', { name: `Move up: Amendment ${lastN}` }).click();
+    await until(async () => (await rows.evaluateAll((ls) => ls.map((l) => l.dataset.amendment))).join() === [before[1], before[0]].join(), { message: 'reordered' });
+    await org.locator('[role=status]', { hasText: 'Voting list saved.' }).waitFor();
+    const list2 = await ws.request('amendment.list', { declaration: declId });
+    assert.deepEqual(list2.order.map(String).filter((x) => before.includes(x)), [before[1], before[0]], 'the server has the new order');
+
+    // A tabling deadline.
+    await org.getByLabel('Tabling deadline').fill('2026-12-03T18:00');
+    await org.getByRole('button', { name: 'Set the deadline' }).click();
+    await org.locator('.organiser-tools p', { hasText: 'Amendments may be tabled until' }).waitFor();
+    assert.ok((await ws.request('amendment.list', { declaration: declId })).deadline, 'the server has the deadline');
+    await org.getByRole('button', { name: 'Remove the deadline' }).click();
+    await org.locator('.organiser-tools p', { hasText: 'No tabling deadline is set.' }).waitFor();
+
+    checkPage(org, 'triage');
+  } finally {
+    ws.close();
+    await closeAll([org]);
+  }
+});

@@ -349,7 +349,7 @@ export function organiserTools({ app, data, liveNote }) {
     const box = h('div', { class: 'reject-box', hidden: true });
     const id = newId('why');
     const ta = h('textarea', { id, rows: 2, dir: 'auto' });
-    replace(box, h('div', { class: 'field' }, h('label', { for: id }, t('triage.reason')), ta),
+    replace(box, h('div', { class: 'field' }, h('label', { for: id }, `${label} — ${t('triage.reason')}`), ta),
       actionButton(t('triage.confirm', { action: label }), async () => {
         if (!ta.value.trim()) { app.error(t('console.reasonMissing')); ta.focus(); return; }
         await transition(a, to, ta.value.trim());
