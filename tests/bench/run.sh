@@ -8,7 +8,7 @@ set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 build="${BUILD_DIR:-$root/build-bench}"
-targets=(plenary bench_connections bench_ws_replay bench_fanout)
+targets=(plenary bench_connections bench_ws_replay bench_fanout bench_ballots)
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPLENARY_TESTS=OFF >/dev/null || exit 1
 cmake --build "$build" -j2 --target "${targets[@]}" || exit 1
@@ -19,4 +19,7 @@ echo "== bench_connections"; "$build/bench_connections" || status=1
 echo "== bench_ws_replay";   "$build/bench_ws_replay" || status=1
 echo "== compare_sharedb";   SKIP_BUILD=1 BUILD_DIR="$build" "$here/compare_sharedb.sh" || status=1
 echo "== bench_fanout (${fanout_s} s per author count)"; "$build/bench_fanout" --seconds "$fanout_s" || status=1
+echo "== bench_ballots (5,000 delegates, ballots spread over 5 s, then all at once)"
+"$build/bench_ballots" --spread 5 || status=1
+"$build/bench_ballots" --spread 0 || status=1
 exit $status
