@@ -162,6 +162,10 @@ void Hub::push_amendment(std::int64_t declaration, const json& amendment) {
   }
 }
 
+void Hub::announce_amendment(std::int64_t amendment) {
+  if (auto r = amend::load(reader_, amendment)) push_amendment(r->declaration, amend::to_wire(reader_, *r));
+}
+
 void Hub::commit_quiet(store::Committer::Work work, std::function<void(store::Outcome)> then) {
   in_flight_++;
   committer_.submit(std::move(work), [this, then = std::move(then)](store::Outcome o) mutable {

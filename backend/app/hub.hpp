@@ -199,6 +199,8 @@ private:
   void on_declaration_compare(ConnState&, const json&, const Reply&);
   // Pushes amendment.updated to the declaration's subscribers (drafts stay private).
   void push_amendment(std::int64_t declaration, const json& amendment);
+  // Pushes an amendment's stored state to its declaration's subscribers (after a poll moved it).
+  void announce_amendment(std::int64_t amendment);
   // apply_adopted_amendment, then `done` on the strand once the outcome is committed.
   void apply_amendment(std::int64_t amendment, std::function<void()> done);
   // A commit with no client reply (server-initiated changes); `then` gets the outcome.

@@ -444,6 +444,7 @@ void Hub::on_poll_open(ConnState& c, const json& m, const Reply& reply) {
         reply.ok({{"poll", poll_json(*p, state(reply.conn()))}});
         push_to_room(p->room, {{"type", "poll.updated"}, {"poll", poll_json(*p, nullptr)}});
         mark_poll_count(id);
+        if (subject == "amendment") announce_amendment(ref);  // now `voting`
       },
       [=, this] { polls_.erase(id); });
 }
@@ -604,6 +605,7 @@ void Hub::on_poll_close(ConnState& c, const json& m, const Reply& reply) {
           phases_[ref] = "adopted";
           broadcast_declaration(ref);
         }
+        if (subject == "amendment") announce_amendment(ref);  // adopted or rejected
         if (subject == "amendment" && amendment_to == "adopted") apply_adopted_amendment(ref);
       },
       [=, this] {

@@ -604,6 +604,15 @@ TEST(AmendmentsApply, CleanRebaseOverConcurrentEditsThenVersions) {
   ASSERT_EQ(a["state"], "adopted") << a.dump();
   EXPECT_EQ(a["applied"], true) << a.dump();
   EXPECT_FALSE(a.contains("conflict")) << a.dump();
+  // The poll's moves of the amendment (to voting, to adopted) reach the declaration's subscribers.
+  std::set<std::string> states;
+  for (int i = 0; i < 10; ++i) {
+    auto p = t.delegate2->wait_push("amendment.updated", 1s);
+    if (!p) break;
+    if ((*p)["amendment"]["id"] == id) states.insert((*p)["amendment"]["state"].get<std::string>());
+  }
+  EXPECT_TRUE(states.count("voting")) << "opening the poll did not push the amendment";
+  EXPECT_TRUE(states.count("adopted")) << "closing the poll did not push the amendment";
   std::string expected = "Everyone" + edited.substr(first_space);
   EXPECT_EQ(t.text(cl[0]), expected);
   auto ops = t.delegate2->wait_push("doc.ops", 5s);
