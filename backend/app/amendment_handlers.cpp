@@ -389,6 +389,22 @@ json sponsor_payload(const amend::Record& r, const std::string& key, std::int64_
   }
   return p;
 }
+
+// The stored change of a co-sponsor's own support (confirm or withdraw): the sponsor must have
+// been invited; `change` applies the core rule; the event names the sponsor and who acted.
+store::Committer::Work support_work(std::int64_t id, std::string key, bool network, std::int64_t org,
+                                    std::int64_t actor, std::string missing, std::string event,
+                                    std::function<amendments::Outcome(amendments::Amendment&)> change) {
+  return [=](store::Db& db) {
+    amend::Record r = load_or_fail(db, id);
+    if (!r.a.sponsors.count(key))
+      work_fail("not_allowed", std::string(network ? "that network" : "your organisation") + missing);
+    refused(change(r.a));
+    amend::save(db, r);
+    store::record_event(db, r.forum, event, actor, sponsor_payload(r, key, org));
+    return amend::to_wire(db, r);
+  };
+}
 }  // namespace
 
 void Hub::on_amendment_sponsor_invite(ConnState& c, const json& m, const Reply& reply) {
@@ -437,15 +453,9 @@ void Hub::on_amendment_sponsor_confirm(ConnState& c, const json& m, const Reply&
   std::int64_t org = c.organisation, actor = c.delegate;
   commit(
       reply,
-      [=](store::Db& db) {
-        amend::Record r = load_or_fail(db, id);
-        if (!r.a.sponsors.count(key))
-          work_fail("not_allowed", std::string(net ? "that network" : "your organisation") + " was not invited to co-sponsor this amendment");
-        refused(amendments::confirm_support(r.a, key, version));
-        amend::save(db, r);
-        store::record_event(db, r.forum, "amendment.sponsor.confirmed", actor, sponsor_payload(r, key, org));
-        return amend::to_wire(db, r);
-      },
+      support_work(id, key, net.has_value(), org, actor, " was not invited to co-sponsor this amendment",
+                   "amendment.sponsor.confirmed",
+                   [key, version](amendments::Amendment& a) { return amendments::confirm_support(a, key, version); }),
       [=, this](json a) {
         reply.ok({{"amendment", a}});
         push_amendment(h.declaration, a);
@@ -463,15 +473,9 @@ void Hub::on_amendment_sponsor_withdraw(ConnState& c, const json& m, const Reply
   std::int64_t org = c.organisation, actor = c.delegate;
   commit(
       reply,
-      [=](store::Db& db) {
-        amend::Record r = load_or_fail(db, id);
-        if (!r.a.sponsors.count(key))
-          work_fail("not_allowed", std::string(net ? "that network" : "your organisation") + " does not co-sponsor this amendment");
-        refused(amendments::withdraw_support(r.a, key));
-        amend::save(db, r);
-        store::record_event(db, r.forum, "amendment.sponsor.withdrawn", actor, sponsor_payload(r, key, org));
-        return amend::to_wire(db, r);
-      },
+      support_work(id, key, net.has_value(), org, actor, " does not co-sponsor this amendment",
+                   "amendment.sponsor.withdrawn",
+                   [key](amendments::Amendment& a) { return amendments::withdraw_support(a, key); }),
       [=, this](json a) {
         reply.ok({{"amendment", a}});
         push_amendment(h.declaration, a);

@@ -221,6 +221,9 @@ private:
   // The live poll, rebuilt from storage on first use (throws not_found).
   std::shared_ptr<LivePoll> live_poll(std::int64_t poll);
   bool may_manage_polls(const ConnState& c, std::int64_t room);
+  // The poll `id` for a manager's action: checks accreditation, forum and the right to manage
+  // polls in its room (not_allowed: "only organisers and the room's workshop moderator <action>").
+  std::shared_ptr<LivePoll> managed_poll(ConnState& c, std::int64_t id, const std::string& action);
   json poll_json(const LivePoll& p, const ConnState* viewer);  // viewer null: the public view
   void push_to_room(std::int64_t room, const json& msg);
   void mark_poll_count(std::int64_t poll);

@@ -179,6 +179,14 @@ std::shared_ptr<Hub::LivePoll> Hub::live_poll(std::int64_t id) {
   return p;
 }
 
+std::shared_ptr<Hub::LivePoll> Hub::managed_poll(ConnState& c, std::int64_t id, const std::string& action) {
+  require_accredited(c);
+  auto p = live_poll(id);
+  require_forum(c, p->forum);
+  if (!may_manage_polls(c, p->room)) fail("not_allowed", "only organisers and the room's workshop moderator " + action);
+  return p;
+}
+
 bool Hub::may_manage_polls(const ConnState& c, std::int64_t room) {
   if (c.status != "accredited") return false;
   if (c.has("organiser")) return true;
@@ -374,10 +382,7 @@ void Hub::on_poll_create(ConnState& c, const json& m, const Reply& reply) {
 
 void Hub::on_poll_open(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t id = id_of(m, "poll");
-  require_accredited(c);
-  auto p = live_poll(id);
-  require_forum(c, p->forum);
-  if (!may_manage_polls(c, p->room)) fail("not_allowed", "only organisers and the room's workshop moderator open polls");
+  auto p = managed_poll(c, id, "open polls");
   if (p->state != "created") fail("invalid_state", "the poll is " + p->state + "; only a created poll opens");
   // The roll: voting delegates present in the room now, and absent principals of proxies held
   // by someone on it.
@@ -523,10 +528,7 @@ void Hub::on_ballot_cast(ConnState& c, const json& m, const Reply& reply) {
 
 void Hub::on_poll_close(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t id = id_of(m, "poll");
-  require_accredited(c);
-  auto p = live_poll(id);
-  require_forum(c, p->forum);
-  if (!may_manage_polls(c, p->room)) fail("not_allowed", "only organisers and the room's workshop moderator close polls");
+  auto p = managed_poll(c, id, "close polls");
   if (p->state != "open" || p->closing) fail("invalid_state", "the poll is " + p->state + "; only an open poll closes");
   votes::Poll closed = *p->poll;
   closed.move_to(votes::PollState::closed);
@@ -616,10 +618,7 @@ void Hub::on_poll_close(ConnState& c, const json& m, const Reply& reply) {
 
 void Hub::on_poll_publish(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t id = id_of(m, "poll");
-  require_accredited(c);
-  auto p = live_poll(id);
-  require_forum(c, p->forum);
-  if (!may_manage_polls(c, p->room)) fail("not_allowed", "only organisers and the room's workshop moderator publish results");
+  auto p = managed_poll(c, id, "publish results");
   if (p->state != "closed") fail("invalid_state", "the poll is " + p->state + "; only a closed poll is published");
   std::int64_t forum = p->forum, actor = c.delegate;
   commit(
@@ -679,10 +678,7 @@ void Hub::on_proxy_grant(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t id = id_of(m, "poll");
   std::int64_t principal = id_of(m, "principal");
   std::int64_t holder = id_of(m, "holder");
-  require_accredited(c);
-  auto p = live_poll(id);
-  require_forum(c, p->forum);
-  if (!may_manage_polls(c, p->room)) fail("not_allowed", "only organisers and the room's workshop moderator grant proxies");
+  auto p = managed_poll(c, id, "grant proxies");
   if (p->state != "created" && p->state != "open") fail("invalid_state", "the poll is " + p->state + "; proxies are granted before it closes");
   if (principal == holder) fail("bad_message", "a delegate cannot hold their own proxy");
   for (auto d : {principal, holder}) {
@@ -724,10 +720,7 @@ void Hub::on_proxy_grant(ConnState& c, const json& m, const Reply& reply) {
 
 void Hub::on_poll_missing(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t id = id_of(m, "poll");
-  require_accredited(c);
-  auto p = live_poll(id);
-  require_forum(c, p->forum);
-  if (!may_manage_polls(c, p->room)) fail("not_allowed", "only organisers and the room's workshop moderator see who has not voted");
+  auto p = managed_poll(c, id, "see who has not voted");
   if (!p->poll) fail("invalid_state", "the poll has not opened yet");
   std::set<std::string> voted;
   for (auto& b : p->poll->ballots()) voted.insert(b.unit);
