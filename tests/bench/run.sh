@@ -22,4 +22,8 @@ echo "== bench_fanout (${fanout_s} s per author count)"; "$build/bench_fanout" -
 echo "== bench_ballots (5,000 delegates, ballots spread over 5 s, then all at once)"
 "$build/bench_ballots" --spread 5 || status=1
 "$build/bench_ballots" --spread 0 || status=1
+echo "== web_load (Chromium at 1.6 Mbps / 300 ms RTT)"
+( cd "$root" && source deploy/lib/deps.sh && plenary_npm_ci web && plenary_npm_ci tests &&
+  (cd web && npm run --silent build >/dev/null) ) &&
+  PLENARY_BINARY="$build/plenary" node "$here/web_load.mjs" || status=1
 exit $status
