@@ -1,6 +1,7 @@
 // Shared helpers for the browser tests: Debian's Chromium through playwright-core, pages that
 // collect console errors and the frames they send (checked against protocols/schemas/client),
 // a plain WebSocket protocol client, axe-core and screenshots.
+import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -214,4 +215,40 @@ export async function until(fn, { timeout = 10000, interval = 100, message = 'co
     await sleep(interval);
   }
   throw new Error(`timed out waiting for ${message}; last value: ${JSON.stringify(last)}`);
+}
+
+// Touch targets every view must keep at 44 px or more at 360 px wide.
+export const TOUCH_TARGETS = 'button, .button-link, input:not([type=checkbox]):not([type=radio]), select, textarea, .nav-list a';
+
+/**
+ * One view at 1280 px and 360 px: `ready(page)` brings it up; then axe finds no violations, at
+ * 360 px nothing scrolls sideways and every visible `targets` element is at least 44 px both
+ * ways, `placeholder` (a RegExp, if given) does not match the main text, a screenshot is saved;
+ * finally no console errors, and every frame sent and received matches the schemas.
+ */
+export async function checkView(page, name, ready, { targets = TOUCH_TARGETS, placeholder = null } = {}) {
+  for (const width of [1280, 360]) {
+    await page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
+    await ready(page);
+    await page.waitForTimeout(150);
+    if (placeholder) {
+      const text = await page.locator('main').innerText();
+      assert.doesNotMatch(text, placeholder, `${name}: placeholder text`);
+    }
+    const violations = await axe(page);
+    assert.deepEqual(violations, [], `axe violations on ${name} at ${width}px:\n${JSON.stringify(violations, null, 1)}`);
+    if (width === 360) {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 0, `${name} scrolls sideways at 360px by ${overflow}px`);
+      const small = await page.evaluate((sel) => [...document.querySelectorAll(sel)]
+        .filter((el) => el.offsetParent !== null)
+        .map((el) => ({ el: el.outerHTML.slice(0, 80), h: el.getBoundingClientRect().height, w: el.getBoundingClientRect().width }))
+        .filter((r) => r.h < 44 || r.w < 44), targets);
+      assert.deepEqual(small, [], `${name}: touch targets under 44px`);
+    }
+    await screenshot(page, `${name}-${width}`);
+  }
+  assert.deepEqual(page.errors, [], `console errors on ${name}`);
+  assert.deepEqual(invalidFrames(page), [], `frames sent on ${name} match the client schemas`);
+  checkReceived(page, name);
 }

@@ -4,7 +4,7 @@
 // scrolling at 360 px, and touch targets (buttons, links styled as buttons, inputs) >= 44 px.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { axe, closeAll, invalidFrames, checkReceived, launch, loginWithCode, openPage, screenshot, WsClient } from './helpers.mjs';
+import { checkView, closeAll, launch, loginWithCode, openPage, WsClient } from './helpers.mjs';
 import { demoLogin, missing, startServer } from './server.mjs';
 
 const skip = missing() || false;
@@ -29,28 +29,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); await server?.stop(); });
 
-async function check(page, name, ready) {
-  for (const width of [1280, 360]) {
-    await page.setViewportSize({ width, height: width === 360 ? 780 : 900 });
-    await ready(page);
-    await page.waitForTimeout(150);
-    const violations = await axe(page);
-    assert.deepEqual(violations, [], `axe violations on ${name} at ${width}px:\n${JSON.stringify(violations, null, 1)}`);
-    if (width === 360) {
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      assert.ok(overflow <= 0, `${name} scrolls sideways at 360px by ${overflow}px`);
-      const small = await page.evaluate(() => [...document.querySelectorAll('button, .button-link, input:not([type=checkbox]):not([type=radio]), select, textarea, .nav-list a')]
-        .filter((el) => el.offsetParent !== null)
-        .map((el) => ({ el: el.outerHTML.slice(0, 80), h: el.getBoundingClientRect().height, w: el.getBoundingClientRect().width }))
-        .filter((r) => r.h < 44 || r.w < 44));
-      assert.deepEqual(small, [], `${name}: touch targets under 44px`);
-    }
-    await screenshot(page, `${name}-${width}`);
-  }
-  assert.deepEqual(page.errors, [], `console errors on ${name}`);
-  assert.deepEqual(invalidFrames(page), [], `frames sent on ${name} match the client schemas`);
-  checkReceived(page, name);
-}
+const check = (page, name, ready) => checkView(page, name, ready);
 
 const h1 = (text) => async (page) => { await page.locator('h1', { hasText: text }).waitFor(); };
 
