@@ -1,6 +1,7 @@
 // Declarations, sections and clauses: create, read, phase changes, insert/move/delete.
 // Positions are computed inside the committed work, so concurrent edits of the structure
 // serialise in the Committer and never produce two clauses at one position.
+#include "app/amendment_store.hpp"
 #include "app/hub.hpp"
 #include "core/drafting/phase.hpp"
 #include "core/ot/text_op.hpp"
@@ -20,24 +21,6 @@ json parse_or(const std::string& s, json fallback) {
   } catch (...) {
     return fallback;
   }
-}
-
-struct DeclInfo {
-  std::int64_t forum = 0, workshop = 0;
-  std::string phase, original;
-  json languages;
-};
-
-DeclInfo decl_info(store::Db& db, std::int64_t declaration) {
-  auto& st = db.prepare("SELECT forum, COALESCE(workshop,0), phase, original, languages FROM declarations WHERE id=?");
-  st.bind(1, declaration);
-  if (!st.step()) {
-    st.reset();
-    fail("not_found", "no such declaration");
-  }
-  DeclInfo d{st.int64(0), st.int64(1), st.text(2), st.text(3), json::parse(st.text(4))};
-  st.reset();
-  return d;
 }
 
 std::int64_t rapporteur_of(store::Db& db, std::int64_t workshop) {
@@ -203,7 +186,7 @@ void Hub::on_declaration_get(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t declaration = id_of(m, "declaration");
   bool subscribe = bool_of(m, "subscribe", false);
   require_login(c);
-  auto info = decl_info(reader_, declaration);
+  auto info = amend::declaration_info(reader_, declaration);
   require_forum(c, info.forum);
   if (subscribe) c.declarations.emplace(declaration, 0);
   reply.ok({{"declaration", declaration_json(declaration)}});
@@ -214,7 +197,7 @@ void Hub::on_declaration_phase(ConnState& c, const json& m, const Reply& reply) 
   std::string phase = string_of(m, "phase", 20);
   if (!drafting::is_phase(phase)) fail("bad_message", "unknown phase '" + phase + "'");
   require_role(c, {"organiser"});
-  auto info = decl_info(reader_, declaration);
+  auto info = amend::declaration_info(reader_, declaration);
   require_forum(c, info.forum);
   if (!drafting::may_move(info.phase, phase))
     fail("invalid_state", "a declaration cannot move from '" + info.phase + "' to '" + phase + "'");
@@ -247,7 +230,7 @@ void Hub::on_section_insert(ConnState& c, const json& m, const Reply& reply) {
   bool after_given = m.contains("after");
   json title = texts_of(m, "title", 500);
   require_accredited(c);
-  auto info = decl_info(reader_, declaration);
+  auto info = amend::declaration_info(reader_, declaration);
   require_forum(c, info.forum);
   if (!may_draft(c, info.workshop)) fail("not_allowed", "only the drafting committee edits the structure");
   if (info.phase != "drafting") fail("invalid_state", "sections are added in the drafting phase");
@@ -279,7 +262,7 @@ void Hub::on_clause_insert(ConnState& c, const json& m, const Reply& reply) {
   if (kind != "clause" && kind != "preamble") fail("bad_message", "field 'kind' must be clause or preamble");
   if (!ot::valid_utf8(text)) fail("bad_message", "field 'text' is not valid UTF-8");
   require_accredited(c);
-  auto info = decl_info(reader_, declaration);
+  auto info = amend::declaration_info(reader_, declaration);
   require_forum(c, info.forum);
   if (!may_draft(c, info.workshop)) fail("not_allowed", "only the drafting committee adds clauses");
   if (info.phase != "drafting") fail("invalid_state", "clauses are added live in the drafting phase; later, by amendment");
@@ -335,7 +318,7 @@ void Hub::on_clause_move(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t declaration = st.step() ? st.int64(0) : 0;
   st.reset();
   if (!declaration) fail("not_found", "no such clause");
-  auto info = decl_info(reader_, declaration);
+  auto info = amend::declaration_info(reader_, declaration);
   require_forum(c, info.forum);
   if (!may_draft(c, info.workshop)) fail("not_allowed", "only the drafting committee moves clauses");
   if (info.phase != "drafting") fail("invalid_state", "clauses are moved in the drafting phase");
@@ -377,7 +360,7 @@ void Hub::on_clause_delete(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t declaration = st.step() ? st.int64(0) : 0;
   st.reset();
   if (!declaration) fail("not_found", "no such clause");
-  auto info = decl_info(reader_, declaration);
+  auto info = amend::declaration_info(reader_, declaration);
   require_forum(c, info.forum);
   if (!may_draft(c, info.workshop)) fail("not_allowed", "only the drafting committee deletes clauses");
   if (info.phase != "drafting") fail("invalid_state", "clauses are deleted live in the drafting phase; later, by amendment");

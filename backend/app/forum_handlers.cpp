@@ -113,11 +113,7 @@ void Hub::on_forum_get(ConnState&, const json& m, const Reply& reply) {
 void Hub::on_room_join(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t room = id_of(m, "room");
   require_accredited(c);
-  auto& st = reader_.prepare("SELECT forum FROM rooms WHERE id=?");
-  st.bind(1, room);
-  bool found = st.step() && st.int64(0) == c.forum;
-  st.reset();
-  if (!found) fail("not_found", "no such room in your forum");
+  if (floor_room_forum(room) != c.forum) fail("not_found", "no such room in your forum");
   bool first_conn = false;
   if (!c.rooms.count(room)) {
     c.rooms[room] = 0;

@@ -658,12 +658,7 @@ void Hub::on_poll_get(ConnState& c, const json& m, const Reply& reply) {
 
 void Hub::on_poll_list(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t room = id_of(m, "room");
-  require_login(c);
-  auto& r = reader_.prepare("SELECT forum FROM rooms WHERE id=?");
-  r.bind(1, room);
-  bool found = r.step() && r.int64(0) == c.forum;
-  r.reset();
-  if (!found) fail("not_found", "no such room in your forum");
+  require_room_reader(c, room);
   std::vector<std::int64_t> ids;
   auto& st = reader_.prepare("SELECT id FROM polls WHERE room=? ORDER BY id");
   st.bind(1, room);
