@@ -205,6 +205,25 @@ CREATE TABLE speeches(
 CREATE INDEX speeches_room ON speeches(room, id);
 CREATE INDEX speeches_forum ON speeches(forum, delegate);
 )sql",
+      // 6: endorsements: organisations and networks sign an adopted declaration.
+      R"sql(
+-- The signature list of a declaration: opened once the declaration is adopted, closed by
+-- organisers. No row: signing has not been opened.
+CREATE TABLE signature_lists(
+  declaration INTEGER PRIMARY KEY REFERENCES declarations(id),
+  state TEXT NOT NULL CHECK (state IN ('open','closed')),
+  opened_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  closed_at TEXT, closed_by INTEGER REFERENCES delegates(id));
+-- One signature per organisation or network and declaration (the key enforces it), made by an
+-- authorised delegate; `seq` is the order of signing within the declaration.
+CREATE TABLE signatures(
+  declaration INTEGER NOT NULL REFERENCES declarations(id),
+  signer_kind TEXT NOT NULL CHECK (signer_kind IN ('organisation','network')),
+  signer INTEGER NOT NULL, signed_by INTEGER NOT NULL REFERENCES delegates(id), seq INTEGER NOT NULL,
+  at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+  PRIMARY KEY(declaration, signer_kind, signer)) WITHOUT ROWID;
+CREATE UNIQUE INDEX signatures_seq ON signatures(declaration, seq);
+)sql",
   };
   return list;
 }
