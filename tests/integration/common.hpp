@@ -34,6 +34,28 @@ inline std::unique_ptr<WsClient> logged_in(const ServerProcess& srv, std::int64_
   return c;
 }
 
+// Access codes are single-use: the first connection logs in with the code, later ones resume
+// its session by sending the token in `hello`.
+class Sessions {
+public:
+  std::unique_ptr<WsClient> open(const ServerProcess& srv, std::int64_t forum, const std::string& code) {
+    auto c = std::make_unique<WsClient>();
+    c->connect(srv.port());
+    auto it = tokens_.find(code);
+    if (it != tokens_.end()) {
+      json h = c->request({{"type", "hello"}, {"protocol", 1}, {"token", it->second}});
+      if (h.value("type", "") != "ok" || !h.contains("delegate")) throw std::runtime_error("hello with a token failed: " + h.dump());
+      return c;
+    }
+    json r = login_code(*c, forum, code);
+    if (r.value("type", "") != "ok") throw std::runtime_error("login with " + code + " failed: " + r.dump());
+    tokens_[code] = r["token"];
+    return c;
+  }
+private:
+  std::map<std::string, std::string> tokens_;
+};
+
 inline std::int64_t forum_of(const ServerProcess& srv) {
   WsClient c;
   c.connect(srv.port());
