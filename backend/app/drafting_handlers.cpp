@@ -3,6 +3,7 @@
 // serialise in the Committer and never produce two clauses at one position.
 #include "app/amendment_store.hpp"
 #include "app/hub.hpp"
+#include "app/signature_store.hpp"
 #include "core/drafting/phase.hpp"
 #include "core/ot/text_op.hpp"
 #include "core/ot/utf8.hpp"
@@ -209,6 +210,7 @@ void Hub::on_declaration_phase(ConnState& c, const json& m, const Reply& reply) 
         db.prepare("UPDATE declarations SET phase=? WHERE id=? AND phase=?").bind(1, phase).bind(2, declaration).bind(3, from).run();
         if (db.changes() != 1) throw store::WorkError("invalid_state", "the phase changed meanwhile");
         insert_event(db, info.forum, "declaration.phase", actor, {{"declaration", declaration}, {"from", from}, {"to", phase}});
+        if (phase == "adopted") sign::open_list(db, info.forum, declaration, actor);
         return json();
       },
       [=, this](json) {

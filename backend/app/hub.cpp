@@ -112,6 +112,13 @@ Hub::Hub(boost::asio::io_context& ioc, const net::Config& config, store::Committ
       {"speakers.limit", &Hub::on_speakers_limit},
       {"report.participation", &Hub::on_report_participation},
       // -- end floor
+      // Signatories (signature_handlers.cpp)
+      {"signature.add", &Hub::on_signature_add},
+      {"signature.withdraw", &Hub::on_signature_withdraw},
+      {"signature.list", &Hub::on_signature_list},
+      {"signature.close", &Hub::on_signature_close},
+      {"signature.reopen", &Hub::on_signature_reopen},
+      // -- end signatories
   };
 }
 

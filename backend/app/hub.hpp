@@ -22,6 +22,7 @@
 #include "app/connection.hpp"
 #include "app/documents.hpp"
 #include "app/throttle.hpp"
+#include "core/signatures/endorsement.hpp"
 #include "net/config.hpp"
 #include "store/committer.hpp"
 #include "store/db.hpp"
@@ -262,6 +263,20 @@ private:
   std::map<std::int64_t, std::shared_ptr<FloorRoom>> floor_;
   std::unique_ptr<boost::asio::steady_timer> floor_timer_;
   // -- end floor
+
+  // Signatories (signature_handlers.cpp)
+  void on_signature_add(ConnState&, const json&, const Reply&);
+  void on_signature_withdraw(ConnState&, const json&, const Reply&);
+  void on_signature_list(ConnState&, const json&, const Reply&);
+  void on_signature_close(ConnState&, const json&, const Reply&);
+  void on_signature_reopen(ConnState&, const json&, const Reply&);
+  void set_signature_list(ConnState& c, const json& m, const Reply& reply, bool close);
+  signatures::Person signing_person(const ConnState& c);
+  signatures::ListState signature_state(std::int64_t declaration, const std::string& phase);
+  // Pushes signatures.updated to the declaration's subscribers (`seq` counts with declaration.changed).
+  void push_signatures(std::int64_t declaration, const std::string& change, const json& signature,
+                       const std::string& state, std::int64_t count);
+  // -- end signatories
 
   json delegate_json(std::int64_t delegate, bool with_email);
   bool may_draft(const ConnState& c, std::int64_t workshop);

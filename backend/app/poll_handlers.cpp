@@ -25,6 +25,7 @@
 #include <optional>
 
 #include "app/hub.hpp"
+#include "app/signature_store.hpp"
 #include "core/amendments/decide.hpp"
 #include "core/votes/poll.hpp"
 #include "core/votes/tally.hpp"
@@ -582,6 +583,7 @@ void Hub::on_poll_close(ConnState& c, const json& m, const Reply& reply) {
           if (db.changes() == 1) {
             store::record_event(db, forum, "declaration.phase", 0,
                                 {{"declaration", ref}, {"from", "voting"}, {"to", "adopted"}, {"poll", id}});
+            sign::open_list(db, forum, ref, 0);
             out["declaration_adopted"] = true;
           }
         }
