@@ -364,6 +364,22 @@ std::map<std::string, Builder> builders() {
   simple("speakers.balance", [](World& w) { return json{{"type", "speakers.balance"}, {"room", w.plenary}, {"mode", "plain"}}; });
   simple("speakers.limit", [](World& w) { return json{{"type", "speakers.limit"}, {"room", w.plenary}, {"seconds", 0}}; });
   simple("report.participation", [](World& w) { return json{{"type", "report.participation"}, {"forum", w.forum}}; });
+  b["signature.add"] = [](World& w, const std::string&, const std::string& phase, WsClient&) {
+    return json{{"type", "signature.add"}, {"declaration", w.decl[phase].id}, {"organisation", w.org}};
+  };
+  b["signature.withdraw"] = [](World& w, const std::string&, const std::string&, WsClient&) {
+    w.people.at("delegate").ws->request({{"type", "signature.add"}, {"declaration", w.decl["adopted"].id}, {"organisation", w.org}});
+    return json{{"type", "signature.withdraw"}, {"declaration", w.decl["adopted"].id}, {"organisation", w.org}};
+  };
+  simple("signature.list", [](World& w) { return json{{"type", "signature.list"}, {"declaration", w.decl["adopted"].id}}; });
+  b["signature.close"] = [](World& w, const std::string&, const std::string&, WsClient&) {
+    w.organiser->request({{"type", "signature.reopen"}, {"declaration", w.decl["published"].id}});
+    return json{{"type", "signature.close"}, {"declaration", w.decl["published"].id}};
+  };
+  b["signature.reopen"] = [](World& w, const std::string&, const std::string&, WsClient&) {
+    w.organiser->request({{"type", "signature.close"}, {"declaration", w.decl["published"].id}});
+    return json{{"type", "signature.reopen"}, {"declaration", w.decl["published"].id}};
+  };
   return b;
 }
 
