@@ -66,6 +66,7 @@ struct ConnState {
 };
 
 class Hub;
+struct SignatureRequest;  // signature_handlers.cpp
 
 // The answer to one client message; call exactly one of ok/error/emit, on the Hub's strand.
 class Reply {
@@ -271,6 +272,9 @@ private:
   void on_signature_close(ConnState&, const json&, const Reply&);
   void on_signature_reopen(ConnState&, const json&, const Reply&);
   void set_signature_list(ConnState& c, const json& m, const Reply& reply, bool close);
+  // The declaration, signer and person of signature.add/withdraw, authorised as far as the
+  // strand can (accredited, same forum, the signer exists); the rule is the caller's.
+  SignatureRequest signature_request(ConnState& c, const json& m);
   signatures::Person signing_person(const ConnState& c);
   signatures::ListState signature_state(std::int64_t declaration, const std::string& phase);
   // Pushes signatures.updated to the declaration's subscribers (`seq` counts with declaration.changed).

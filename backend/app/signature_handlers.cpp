@@ -76,17 +76,39 @@ void Hub::push_signatures(std::int64_t declaration, const std::string& change, c
   }
 }
 
-void Hub::on_signature_add(ConnState& c, const json& m, const Reply& reply) {
-  std::int64_t declaration = id_of(m, "declaration");
-  Signer s = signer_of(m);
+// What signature.add and signature.withdraw are about, read and checked as far as the strand can.
+struct SignatureRequest {
+  std::int64_t declaration = 0, forum = 0, actor = 0;
+  Signer signer;
+  std::string name;  // the signer's
+  signatures::Person person;
+  ListState state = ListState::not_open;
+};
+
+SignatureRequest Hub::signature_request(ConnState& c, const json& m) {
+  SignatureRequest r;
+  r.declaration = id_of(m, "declaration");
+  r.signer = signer_of(m);
   require_accredited(c);
-  auto info = amend::declaration_info(reader_, declaration);
+  auto info = amend::declaration_info(reader_, r.declaration);
   require_forum(c, info.forum);
-  auto name = sign::signer_name(reader_, info.forum, s);
-  if (!name) fail("not_found", s.kind == SignerKind::organisation ? "no such organisation in this forum" : "no such network in this forum");
-  refuse(signatures::may_sign(signature_state(declaration, info.phase), signing_person(c), s));
-  std::int64_t actor = c.delegate, forum = info.forum;
-  std::string signer = *name;
+  auto name = sign::signer_name(reader_, info.forum, r.signer);
+  if (!name)
+    fail("not_found", r.signer.kind == SignerKind::organisation ? "no such organisation in this forum" : "no such network in this forum");
+  r.forum = info.forum;
+  r.actor = c.delegate;
+  r.name = *name;
+  r.person = signing_person(c);
+  r.state = signature_state(r.declaration, info.phase);
+  return r;
+}
+
+void Hub::on_signature_add(ConnState& c, const json& m, const Reply& reply) {
+  auto r = signature_request(c, m);
+  refuse(signatures::may_sign(r.state, r.person, r.signer));
+  std::int64_t declaration = r.declaration, actor = r.actor, forum = r.forum;
+  Signer s = r.signer;
+  std::string signer = r.name;
   commit(
       reply,
       [=](store::Db& db) {
@@ -114,17 +136,12 @@ void Hub::on_signature_add(ConnState& c, const json& m, const Reply& reply) {
 }
 
 void Hub::on_signature_withdraw(ConnState& c, const json& m, const Reply& reply) {
-  std::int64_t declaration = id_of(m, "declaration");
-  Signer s = signer_of(m);
-  require_accredited(c);
-  auto info = amend::declaration_info(reader_, declaration);
-  require_forum(c, info.forum);
-  auto name = sign::signer_name(reader_, info.forum, s);
-  if (!name) fail("not_found", s.kind == SignerKind::organisation ? "no such organisation in this forum" : "no such network in this forum");
-  auto person = signing_person(c);
-  refuse(signatures::may_withdraw(signature_state(declaration, info.phase), person, s));
-  std::int64_t actor = c.delegate, forum = info.forum;
-  std::string signer = *name;
+  auto r = signature_request(c, m);
+  refuse(signatures::may_withdraw(r.state, r.person, r.signer));
+  std::int64_t declaration = r.declaration, actor = r.actor, forum = r.forum;
+  Signer s = r.signer;
+  std::string signer = r.name;
+  auto person = r.person;
   commit(
       reply,
       [=](store::Db& db) {
