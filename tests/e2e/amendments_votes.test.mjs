@@ -6,7 +6,7 @@
 // browser shows the result, and the adopted amendment's change appears in the clause text.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkReceived, closeAll, errorReplies, invalidFrames, launch, loginWithCode, openPage, until, WsClient } from './helpers.mjs';
+import { checkPage, closeAll, launch, loginWithCode, openPage, until, WsClient } from './helpers.mjs';
 import { demoLogin, missing, startServer } from './server.mjs';
 
 const skip = missing() || false;
@@ -37,13 +37,6 @@ before(async () => {
   ws.close();
 });
 after(async () => { await browser?.close(); await server?.stop(); });
-
-function checkPage(p, label, allowed = []) {
-  assert.deepEqual(p.errors, [], `${label}: console errors`);
-  assert.deepEqual(invalidFrames(p), [], `${label}: frames sent match the client schemas`);
-  assert.deepEqual(errorReplies(p, allowed).map((m) => `${m.code}: ${m.message}`), [], `${label}: error replies`);
-  checkReceived(p, label);
-}
 
 test('amendment tabled with a diff preview, co-sponsored, admitted, voted from phones, published and applied', { skip, timeout: 180000 }, async () => {
   const [pa, pb, pc] = people;

@@ -127,6 +127,17 @@ export function checkReceived(page, label = '') {
   if (process.env.PLENARY_E2E_STRICT === '1') throw new Error(`${bad.length} server frames do not match protocols/schemas/server`);
 }
 
+/**
+ * After a flow: no console errors, every frame sent matches the client schemas, no error
+ * replies (but the codes `allowed`), and the frames received are checked (checkReceived).
+ */
+export function checkPage(p, label, allowed = []) {
+  assert.deepEqual(p.errors, [], `${label}: console errors`);
+  assert.deepEqual(invalidFrames(p), [], `${label}: frames sent match the client schemas`);
+  assert.deepEqual(errorReplies(p, allowed).map((m) => `${m.code}: ${m.message}`), [], `${label}: error replies`);
+  checkReceived(p, label);
+}
+
 /** Error replies the page received, except the codes listed. */
 export function errorReplies(page, allowed = []) {
   return page.received.filter((m) => m.type === 'error' && !allowed.includes(m.code));
