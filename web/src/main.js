@@ -20,6 +20,7 @@ const routes = [
   [/^#\/declaration\/(\d+)$/, () => declarationView, (m) => ({ declaration: Number(m[1]) })],
   // The ballot is a chunk of its own: most visits never need it.
   [/^#\/poll\/(\d+)$/, () => lazy(() => import('./views/vote.js')), (m) => ({ poll: Number(m[1]) })],
+  [/^#\/rapporteur$/, () => lazy(() => import('./views/rapporteur.js')), () => ({})],
 ];
 
 function lazy(load) { return { render: async (ctx) => (await load()).render(ctx) }; }
@@ -90,6 +91,7 @@ function renderHeader() {
   const nav = h('nav', { 'aria-label': t('nav.label') }, h('ul', { class: 'nav-list' },
     app.forumId && h('li', null, h('a', { href: `#/forum/${app.forumId}` }, t('nav.home'))),
     app.hasRole('organiser') && h('li', null, h('a', { href: '#/console' }, t('nav.console'))),
+    app.hasRole('rapporteur') && h('li', null, h('a', { href: '#/rapporteur' }, t('nav.rapporteur'))),
     !app.me && h('li', null, h('a', { href: '#/join' }, t('nav.join'))),
   ));
   const session = app.me

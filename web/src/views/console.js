@@ -204,6 +204,23 @@ export async function render({ app, main, isCurrent }) {
     replace(toolsSlot, tools.el);
     return tools.start();
   }).catch((err) => app.error(err));
-  await Promise.all([loadQueue(), loadDecls(), toolsReady]);
+  // Exports: the record of the forum and any declaration (a chunk loaded on first use).
+  const exportSlot = h('section', { class: 'card', 'aria-labelledby': 'exports-h' }, h('h2', { id: 'exports-h' }, t('export.consoleTitle')));
+  main.insertBefore(exportSlot, liveNote);
+  const exportsReady = Promise.all([import('./export.js'), app.request('declaration.list', { forum: forumId })]).then(([m, r]) => {
+    if (!isCurrent()) return;
+    const decls = r.declarations || [];
+    const pick = newId('exd');
+    const panelSlot = h('div');
+    const show = (id) => {
+      const d = decls.find((x) => x.id === Number(id));
+      replace(panelSlot, d ? m.exportPanel({ app, declaration: d, title: t('export.titleFor', { title: tl(d.title) }) }) : null);
+    };
+    const sel = h('select', { id: pick, onchange: (e) => show(e.target.value) }, decls.map((d) => h('option', { value: d.id }, tl(d.title))));
+    exportSlot.append(m.recordPanel({ app, forum: forumId }),
+      decls.length ? h('div', { class: 'field' }, h('label', { for: pick }, t('export.whichDeclaration')), sel) : null, panelSlot);
+    if (decls.length) show(decls[0].id);
+  }).catch((err) => app.error(err));
+  await Promise.all([loadQueue(), loadDecls(), toolsReady, exportsReady]);
   return () => { for (const u of unsub) u(); tools?.destroy(); };
 }

@@ -56,10 +56,14 @@ export async function render({ app, main, params, isCurrent }) {
   let headKey = '';
   // Amendments: a chunk loaded on first use (not part of the first load).
   let amend = null;
-  const orgName = new Map(((await app.forum().catch(() => null))?.organisations || []).map((o) => [o.id, o.name]));
+  const forumData = await app.forum().catch(() => null);
+  const orgName = new Map((forumData?.organisations || []).map((o) => [o.id, o.name]));
   if (!isCurrent()) return;
 
-  const canDraft = () => app.hasRole('drafting') && decl.phase === 'drafting';
+  // The workshop's rapporteur writes its statement (a declaration of the workshop).
+  const isRapporteur = () => decl.workshop != null && !!app.me && (forumData?.programme?.slots || [])
+    .some((sl) => (sl.workshops || []).some((w) => w.id === decl.workshop && w.rapporteur === app.me.id));
+  const canDraft = () => (app.hasRole('drafting') || isRapporteur()) && app.accredited && decl.phase === 'drafting';
   const isTranslator = () => app.hasRole('translator');
   const myId = () => app.me?.id;
 
@@ -455,11 +459,43 @@ export async function render({ app, main, params, isCurrent }) {
   ensureAmendments();
   unsub.push(app.socket.on('declaration.changed', () => setTimeout(ensureAmendments, 0)));
 
+  // Signatories (from adoption) and exports (organisers and the rapporteur; anyone once
+  // published): chunks loaded when the declaration needs them.
+  const signSlot = h('div', { class: 'sign-slot' });
+  const exportSlot = h('div', { class: 'export-slot' });
+  main.insertBefore(signSlot, liveNote);
+  main.insertBefore(exportSlot, liveNote);
+  let signatures = null;
+  let exportShown = false;
+  const ensureExtras = () => {
+    if (!isCurrent()) return;
+    if (!signatures && (decl.phase === 'adopted' || decl.phase === 'published')) {
+      signatures = true;
+      import('./signatures.js').then(async (m) => {
+        if (!isCurrent()) return;
+        signatures = m.createSignatures({ app, declId, forum: forumData, liveNote });
+        replace(signSlot, signatures.el);
+        await signatures.load();
+      }).catch((err) => { signatures = null; app.error(err); });
+    }
+    const mayExport = app.hasRole('organiser') || isRapporteur() || decl.phase === 'published';
+    if (!exportShown && mayExport) {
+      exportShown = true;
+      import('./export.js').then((m) => {
+        if (!isCurrent()) return;
+        replace(exportSlot, m.exportPanel({ app, declaration: decl, level: 2 }));
+      }).catch((err) => { exportShown = false; app.error(err); });
+    }
+  };
+  ensureExtras();
+  unsub.push(app.socket.on('declaration.changed', () => setTimeout(ensureExtras, 0)));
+
   return () => {
     for (const u of unsub) u();
     for (const v of views.values()) v.destroy();
     views.clear();
     amend?.destroy();
+    if (signatures && signatures !== true) signatures.destroy();
   };
 }
 
