@@ -6,7 +6,7 @@
 // browser shows the result, and the adopted amendment's change appears in the clause text.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkPage, closeAll, launch, loginWithCode, openPage, until, WsClient } from './helpers.mjs';
+import { checkPage, closeAll, launch, loginWithCode, openPage, organiserSession, until, WsClient } from './helpers.mjs';
 import { demoLogin, missing, startServer } from './server.mjs';
 
 const skip = missing() || false;
@@ -17,13 +17,10 @@ before(async () => {
   if (skip) return;
   server = await startServer();
   browser = await launch();
-  const ws = await WsClient.connect(server.wsUrl);
-  forum = await ws.forumId();
-  await ws.login(demoLogin('organiser').code);
-  const f = await ws.request('forum.get', { forum });
+  let f; let ws;
+  ({ ws, forum, data: f, declId } = await organiserSession(server, demoLogin('organiser').code));
   plenary = f.plenary;
   orgs = f.organisations;
-  declId = (await ws.request('declaration.list', { forum })).declarations[0].id;
   const decl = (await ws.request('declaration.get', { declaration: declId })).declaration;
   await ws.request('declaration.phase', { declaration: declId, phase: 'amendments' });
   clause = decl.clauses.find((c) => c.kind === 'clause');

@@ -214,6 +214,16 @@ export class WsClient {
   close() { this.ws.close(); }
 }
 
+/** A protocol client logged in with `code` (an organiser's), with the forum, its forum.get and its first declaration. */
+export async function organiserSession(server, code) {
+  const ws = await WsClient.connect(server.wsUrl);
+  const forum = await ws.forumId();
+  await ws.login(code);
+  const data = await ws.request('forum.get', { forum });
+  const declId = (await ws.request('declaration.list', { forum })).declarations[0].id;
+  return { ws, forum, data, declId };
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Poll fn until it returns a truthy value (or throw after timeout). */

@@ -6,7 +6,7 @@
 // and the console's exports.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkPage, checkView, closeAll, launch, loginWithCode, openPage, until, WsClient } from './helpers.mjs';
+import { checkPage, checkView, closeAll, launch, loginWithCode, openPage, organiserSession, until, WsClient } from './helpers.mjs';
 import { demoLogin, missing, seed, startServer, useMock } from './server.mjs';
 
 // The in-memory stand-in (PLENARY_MOCK=1) has neither signatures nor the export API.
@@ -18,13 +18,10 @@ before(async () => {
   if (skip) return;
   server = await startServer();
   browser = await launch();
-  const ws = await WsClient.connect(server.wsUrl);
-  forum = await ws.forumId();
-  await ws.login(demoLogin('organiser').code);
-  const f = await ws.request('forum.get', { forum });
+  let f; let ws;
+  ({ ws, forum, data: f, declId } = await organiserSession(server, demoLogin('organiser').code));
   orgs = f.organisations;
   networks = new Map(f.networks.map((n) => [n.id, n.name]));
-  declId = (await ws.request('declaration.list', { forum })).declarations[0].id;
   for (const phase of ['amendments', 'voting', 'adopted']) await ws.request('declaration.phase', { declaration: declId, phase });
   // Two delegates of two organisations that belong to networks, from access codes.
   const withNetworks = orgs.filter((o) => o.networks.length > 0);
