@@ -24,13 +24,14 @@ export function missing() {
   return null;
 }
 
-export async function startServer({ timeoutMs = 20000 } = {}) {
+/** `seedFile`: another seed than seed/forum.json (a variant written by the test). */
+export async function startServer({ timeoutMs = 20000, seedFile = seedPath } = {}) {
   const why = missing();
   if (why) throw new Error(why);
   const dir = mkdtempSync(join(tmpdir(), 'plenary-e2e-'));
   const portFile = join(dir, 'port');
   const serveArgs = ['serve', '--listen', '127.0.0.1:0', '--db', join(dir, 'e2e.db'), '--web', webDist,
-    '--seed', seedPath, '--port-file', portFile];
+    '--seed', seedFile, '--port-file', portFile];
   const [cmd, args] = useMock
     ? [process.execPath, [join(root, 'tests/e2e/mock/server.mjs'), ...serveArgs]]
     : [binary, serveArgs];

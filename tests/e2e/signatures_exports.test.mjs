@@ -5,6 +5,9 @@
 // 360/1280 px and screenshots of the signatories panel (also in Arabic), the rapporteur view
 // and the console's exports.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { checkPage, checkView, closeAll, launch, loginWithCode, openPage, organiserSession, until, WsClient } from './helpers.mjs';
 import { demoLogin, missing, seed, startServer, useMock } from './server.mjs';
@@ -14,9 +17,20 @@ const skip = missing() || (useMock && 'needs the real server (signatures, export
 let server; let browser; let forum; let declId; let orgs; let networks;
 const people = []; // [{code, name, organisation}]
 
+// The demo rapporteur also reports on a second workshop, one without a statement yet.
+const rapp = seed.demo_logins.find((l) => l.role === 'rapporteur' && l.code);
+const statementOf = (w) => (seed.declarations || []).some((d) => d.workshop === w.key);
+const seedDir = mkdtempSync(join(tmpdir(), 'plenary-sign-seed-'));
+let workshop = null; // the rapporteur's workshop without a statement
+
 before(async () => {
   if (skip) return;
-  server = await startServer();
+  const variant = JSON.parse(JSON.stringify(seed));
+  workshop = variant.workshops.find((w) => w.rapporteur !== rapp.delegate && !statementOf(w));
+  workshop.rapporteur = rapp.delegate;
+  const seedFile = join(seedDir, 'forum.json');
+  writeFileSync(seedFile, JSON.stringify(variant));
+  server = await startServer({ seedFile });
   browser = await launch();
   let f; let ws;
   ({ ws, forum, data: f, declId } = await organiserSession(server, demoLogin('organiser').code));
@@ -32,7 +46,7 @@ before(async () => {
   }
   ws.close();
 });
-after(async () => { await browser?.close(); await server?.stop(); });
+after(async () => { await browser?.close(); await server?.stop(); rmSync(seedDir, { recursive: true, force: true }); });
 
 const signatories = (page) => page.locator('#signatories li .signatory-name').allInnerTexts();
 
@@ -116,29 +130,37 @@ test('view: organiser console exports', { skip, timeout: 60000 }, async () => {
 });
 
 test('the rapporteur writes the workshop statement from their view and edits it live', { skip, timeout: 120000 }, async () => {
-  const rapp = seed.demo_logins.find((l) => l.role === 'rapporteur' && l.code);
-  const workshop = seed.workshops.find((w) => w.rapporteur === rapp.delegate);
   const page = await openPage(browser, server, { width: 360, height: 780 });
   try {
     await loginWithCode(page, rapp.code);
     await page.getByRole('link', { name: 'Rapporteur' }).click();
     await page.waitForURL(/#\/rapporteur$/);
     await checkView(page, 'rapporteur', async (p) => { await p.locator('.rapp-workshop').first().waitFor(); });
+    // Every workshop of the rapporteur has a card: those with a statement link to it.
+    const mine = seed.workshops.filter((w) => w.rapporteur === rapp.delegate || w.key === workshop.key);
+    assert.equal(await page.locator('.rapp-workshop').count(), mine.length);
+    for (const w of mine.filter(statementOf)) {
+      await page.locator('.rapp-workshop', { hasText: w.title.en }).getByRole('link', { name: /the statement/ }).waitFor();
+    }
     const card = page.locator('.rapp-workshop', { hasText: workshop.title.en });
     await card.getByRole('button', { name: 'Write the workshop statement' }).click();
     await page.waitForURL(/#\/declaration\/\d+$/);
     const id = Number(page.url().match(/declaration\/(\d+)$/)[1]);
+    // The statement is written in the workshop's working language (its original).
+    const original = workshop.working_language;
+    await page.locator('#content-lang').selectOption(original);
     // The same editor as the drafting committee's: add a clause, type into it.
     await page.getByRole('button', { name: 'Add a clause at the end' }).click();
     const ta = page.locator('article.clause textarea:not([disabled])').first();
     await ta.waitFor();
-    const text = 'Domestic work is work: every domestic worker has the right to a written contract.';
+    const text = 'Nadie debe verse obligado a migrar: el derecho a quedarse es un derecho humano.';
     await ta.click();
     await ta.pressSequentially(text, { delay: 5 });
     // The server has the text, in a declaration of the workshop.
     const ws = await WsClient.connect(server.wsUrl);
     await ws.login(demoLogin('organiser').code);
     const decl = (await ws.request('declaration.get', { declaration: id })).declaration;
+    assert.equal(decl.original, original);
     const workshops = (await ws.request('forum.get', { forum })).programme.slots.flatMap((s) => s.workshops);
     assert.equal(decl.workshop, workshops.find((w) => w.title.en === workshop.title.en).id);
     await until(async () => (await ws.request('doc.open', { doc: decl.clauses[0].docs[decl.original] })).text === text,
