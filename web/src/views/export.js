@@ -1,12 +1,12 @@
 // Exports (lazy chunk): one panel to download a declaration as Markdown, HTML, PDF, Akoma Ntoso
-// XML, DOCX or JSON, in one of its languages or all, with its history and annexes (votes,
+// XML, DOCX, ODT or JSON, in one of its languages or all, with its history and annexes (votes,
 // signatories, participation), and the record of the forum (HTML or PDF). Downloads go over
 // HTTP (`GET /api/export/...`) with the session token as a bearer token; the file keeps the
 // name the server gives it (Content-Disposition); a refusal shows the server's message.
 import { h, newId, replace } from '../dom.js';
 import { languageName, t } from '../i18n.js';
 
-export const FORMATS = ['md', 'html', 'pdf', 'akn', 'docx', 'json'];
+export const FORMATS = ['md', 'html', 'pdf', 'akn', 'docx', 'odt', 'json'];
 export const ANNEXES = ['votes', 'signatories', 'participation'];
 
 /** The file name of a Content-Disposition header (RFC 6266: filename* wins), or null. */
@@ -91,7 +91,7 @@ export function exportPanel({ app, declaration, title, level = 3 }) {
         format: format.value, lang: lang.value, history: history.checked,
         annexes: annexBoxes.filter((x) => x.box.checked).map((x) => x.a),
       });
-      const name = await download(app, url, `declaration-${declaration.id}.${format.value === 'akn' ? 'xml' : format.value}`);
+      const name = await download(app, url, `declaration-${declaration.id}.${format.value === 'akn' ? 'akn.xml' : format.value}`);
       replace(status, t('export.saved', { name }));
     } catch (err) {
       replace(status);
