@@ -3,9 +3,11 @@
 // signature appear live; an organiser closes the list and the sign buttons disappear; (2) the
 // rapporteur writes the workshop statement from their view and edits a clause live; (3) axe,
 // 360/1280 px and screenshots of the signatories panel (also in Arabic), the rapporteur view
-// and the console's exports.
+// and the console's exports; (4) with the export API (skipped on a server without it), the
+// rapporteur downloads the statement as Markdown and the organiser the record of the forum, and
+// the files' names and contents are checked.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -22,6 +24,9 @@ const rapp = seed.demo_logins.find((l) => l.role === 'rapporteur' && l.code);
 const statementOf = (w) => (seed.declarations || []).some((d) => d.workshop === w.key);
 const seedDir = mkdtempSync(join(tmpdir(), 'plenary-sign-seed-'));
 let workshop = null; // the rapporteur's workshop without a statement
+// Whether this server has the export API (GET /api/export/...): without a token it answers 401
+// with a JSON error; a server without it serves the app's page instead.
+let exportApi = false;
 
 before(async () => {
   if (skip) return;
@@ -45,6 +50,8 @@ before(async () => {
     people.push({ code: r.code, name: names[i], organisation: withNetworks[i] });
   }
   ws.close();
+  const probe = await fetch(`${server.url}/api/export/forum/${forum}/record?format=html`);
+  exportApi = probe.status === 401 && /json/.test(probe.headers.get('content-type') || '');
 });
 after(async () => { await browser?.close(); await server?.stop(); rmSync(seedDir, { recursive: true, force: true }); });
 
@@ -129,6 +136,8 @@ test('view: organiser console exports', { skip, timeout: 60000 }, async () => {
   } finally { await closeAll([page]); }
 });
 
+let statement = null; // {id, text, original}: the rapporteur's statement, for the export test
+
 test('the rapporteur writes the workshop statement from their view and edits it live', { skip, timeout: 120000 }, async () => {
   const page = await openPage(browser, server, { width: 360, height: 780 });
   try {
@@ -171,5 +180,47 @@ test('the rapporteur writes the workshop statement from their view and edits it 
     await page.locator('.rapp-workshop .export-panel').first().waitFor();
     await card.getByRole('link', { name: 'Edit the statement' }).waitFor();
     checkPage(page, 'rapporteur');
+    statement = { id, text, original: decl.original };
+  } finally { await closeAll([page]); }
+});
+
+test('the rapporteur downloads an export of the statement', { skip, timeout: 120000 }, async (t) => {
+  if (!exportApi) { t.skip('this server has no export API'); return; }
+  assert.ok(statement, 'the statement was written by the previous test');
+  const page = await openPage(browser, server);
+  try {
+    await loginWithCode(page, rapp.code);
+    await page.goto(`${server.url}/#/declaration/${statement.id}`);
+    // Markdown in the original language, with the signatories annex.
+    const panel = page.locator('.export-panel');
+    await panel.getByLabel('Format').selectOption('md');
+    await panel.getByLabel('Language').selectOption(statement.original);
+    await panel.getByLabel('Signatories').check();
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download' }).click()]);
+    const name = download.suggestedFilename();
+    assert.match(name, /\.md$/, `file name ${name}`);
+    const body = readFileSync(await download.path(), 'utf8');
+    assert.ok(body.includes(statement.text), `the export holds the clause text:\n${body.slice(0, 500)}`);
+    await panel.locator('.export-status', { hasText: name }).waitFor();
+    checkPage(page, 'rapporteur export');
+  } finally { await closeAll([page]); }
+});
+
+test('the organiser downloads the record of the forum from the console', { skip, timeout: 120000 }, async (t) => {
+  if (!exportApi) { t.skip('this server has no export API'); return; }
+  const page = await openPage(browser, server);
+  try {
+    await loginWithCode(page, demoLogin('organiser').code);
+    await page.goto(`${server.url}/#/console`);
+    const panel = page.locator('.record-panel');
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Download the record (HTML)' }).click()]);
+    const name = download.suggestedFilename();
+    assert.match(name, /\.html$/, `file name ${name}`);
+    const body = readFileSync(await download.path(), 'utf8');
+    assert.match(body, /<html/i);
+    // The record of this forum, with its programme.
+    assert.ok(body.includes(seed.workshops[0].title.en), 'the record lists the programme');
+    await panel.locator('.export-status', { hasText: name }).waitFor();
+    checkPage(page, 'record');
   } finally { await closeAll([page]); }
 });
