@@ -3,6 +3,8 @@
 #include <boost/beast/websocket.hpp>
 
 #include "app/hub.hpp"
+#include "net/export_http.hpp"
+#include "net/http_auth.hpp"
 #include "net/report_http.hpp"
 #include "net/static_files.hpp"
 #include "net/ws_session.hpp"
@@ -47,6 +49,26 @@ void HttpSession::write(Response&& res) {
   pending_ = sp;
   bool keep = sp->keep_alive();
   http::async_write(stream_, *sp, beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep));
+}
+
+void HttpSession::write_answer(HttpAnswer answer, unsigned version, bool keep_alive, bool head) {
+  http::response<http::string_body> res{static_cast<http::status>(answer.status), version};
+  res.set(http::field::server, "plenary");
+  res.set(http::field::content_type, answer.content_type);
+  res.set(http::field::cache_control, answer.cache_control);
+  res.set("X-Content-Type-Options", "nosniff");
+  if (!answer.disposition.empty()) res.set(http::field::content_disposition, answer.disposition);
+  if (answer.challenge) res.set(http::field::www_authenticate, "Bearer");
+  if (answer.retry_after) res.set(http::field::retry_after, std::to_string(answer.retry_after));
+  res.keep_alive(keep_alive);
+  if (head) {
+    res.content_length(answer.body.size());
+  } else {
+    res.body() = std::move(answer.body);
+    res.prepare_payload();
+  }
+  stream_.expires_after(std::chrono::seconds(60));
+  write(std::move(res));
 }
 
 void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
@@ -101,20 +123,28 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   if (target == "/healthz") return json_reply(http::status::ok, hub_.health_json());
   if (target == "/metrics") return json_reply(http::status::ok, hub_.metrics_text(), "text/plain; version=0.0.4");
 
-  if (auto answer = report_csv(config_, target, req[http::field::authorization])) {
-    http::response<http::string_body> res{static_cast<http::status>(answer->status), req.version()};
-    res.set(http::field::server, "plenary");
-    res.set(http::field::content_type, answer->content_type);
-    res.set(http::field::cache_control, "no-store");
-    res.set("X-Content-Type-Options", "nosniff");
-    if (!answer->disposition.empty()) res.set(http::field::content_disposition, answer->disposition);
-    if (answer->challenge) res.set(http::field::www_authenticate, "Bearer");
-    res.keep_alive(req.keep_alive());
-    if (req.method() == http::verb::head) res.content_length(answer->body.size());
-    else res.body() = std::move(answer->body);
-    if (req.method() != http::verb::head) res.prepare_payload();
-    return write(std::move(res));
+  if (is_export_target(target)) {
+    // Rendering (PDF, DOCX) can take a while: it runs on the export pool, and the answer is
+    // written back on this connection's strand when it is ready.
+    bool head = req.method() == http::verb::head, keep = req.keep_alive();
+    unsigned version = req.version();
+    auto self = shared_from_this();
+    std::string auth(req[http::field::authorization]);
+    bool queued = submit_export([self, target, auth, head, keep, version] {
+      auto answer = std::make_shared<HttpAnswer>(export_answer(self->config_, target, auth));
+      boost::asio::post(self->stream_.get_executor(), [self, answer, head, keep, version] {
+        self->write_answer(std::move(*answer), version, keep, head);
+      });
+    });
+    if (!queued) {
+      auto busy = http_error(503, "unavailable", "too many exports are running; try again shortly");
+      busy.retry_after = 2;
+      write_answer(std::move(busy), version, keep, head);
+    }
+    return;
   }
+  if (auto answer = report_csv(config_, target, req[http::field::authorization]))
+    return write_answer(std::move(*answer), req.version(), req.keep_alive(), req.method() == http::verb::head);
 
   auto path = resolve_static(config_.web, target);
   if (!path) {

@@ -1,5 +1,6 @@
-// One plain HTTP connection: static files of the browser client, /healthz, /metrics, and the
-// upgrade of /ws to a WebSocket after the Origin check.
+// One plain HTTP connection: static files of the browser client, /healthz, /metrics, the
+// downloads (participation CSV, exports; exports render on the export pool, off the IO
+// threads), and the upgrade of /ws to a WebSocket after the Origin check.
 // Invariants: every read has a deadline (slow clients are cut); request heads and bodies are
 // size-limited; a WebSocket upgrade from an Origin not on the allowlist is refused with 403.
 #pragma once
@@ -9,6 +10,7 @@
 #include <optional>
 
 #include "net/config.hpp"
+#include "net/report_http.hpp"
 
 namespace plenary::app { class Hub; }
 
@@ -32,6 +34,8 @@ private:
   void on_read(beast::error_code ec, std::size_t);
   template <class Response> void write(Response&& res);
   void on_write(bool keep_alive, beast::error_code ec, std::size_t);
+  // Writes a download's answer (status, type, disposition, caching, challenge).
+  void write_answer(HttpAnswer answer, unsigned version, bool keep_alive, bool head);
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;

@@ -20,6 +20,8 @@ struct HttpAnswer {
   std::string body;
   std::string disposition;  // Content-Disposition, if any
   bool challenge = false;   // send WWW-Authenticate: Bearer
+  std::string cache_control = "no-store";
+  unsigned retry_after = 0;  // seconds, for a 503 when busy (0: no header)
 };
 
 inline constexpr std::string_view kReportCsvPath = "/api/report/participation.csv";

@@ -44,31 +44,6 @@ std::vector<std::int64_t> queue_of(const json& speakers) {
 }
 using Ids = std::vector<std::int64_t>;
 
-struct HttpReply {
-  int status = 0;
-  std::string content_type, disposition, challenge, body;
-};
-
-HttpReply http_request(std::uint16_t port, const std::string& target, const std::optional<std::string>& authorization) {
-  boost::asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.expires_after(scaled(10s));
-  stream.connect(boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), port));
-  http::request<http::empty_body> req{http::verb::get, target, 11};
-  req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
-  req.set(http::field::connection, "close");
-  if (authorization) req.set(http::field::authorization, *authorization);
-  http::write(stream, req);
-  beast::flat_buffer buf;
-  http::response<http::string_body> res;
-  http::read(stream, buf, res);
-  beast::error_code ec;
-  stream.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
-  return {static_cast<int>(res.result_int()), std::string(res[http::field::content_type]),
-          std::string(res[http::field::content_disposition]), std::string(res[http::field::www_authenticate]),
-          res.body()};
-}
-
 struct Floor {
   ServerProcess srv;
   std::int64_t forum = 0, plenary = 0;

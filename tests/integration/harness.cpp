@@ -229,21 +229,36 @@ std::string run_cli(const std::vector<std::string>& args) {
   return out;
 }
 
-HttpResult http_get(std::uint16_t port, const std::string& target) {
+HttpResult http_get(std::uint16_t port, const std::string& target) { return http_request(port, target, std::nullopt); }
+
+HttpResult http_request(std::uint16_t port, const std::string& target, const std::optional<std::string>& authorization,
+                        bool head) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
-  stream.expires_after(scaled(10s));
+  stream.expires_after(scaled(60s));
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  http::request<http::empty_body> req{http::verb::get, target, 11};
+  http::request<http::empty_body> req{head ? http::verb::head : http::verb::get, target, 11};
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
   req.set(http::field::connection, "close");
+  if (authorization) req.set(http::field::authorization, *authorization);
   http::write(stream, req);
   beast::flat_buffer buf;
-  http::response<http::string_body> res;
-  http::read(stream, buf, res);
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(64 * 1024 * 1024);
+  parser.skip(head);
+  http::read(stream, buf, parser);
+  auto res = parser.release();
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-  return {static_cast<int>(res.result_int()), std::string(res[http::field::content_type]), res.body()};
+  HttpResult r;
+  r.status = static_cast<int>(res.result_int());
+  r.content_type = std::string(res[http::field::content_type]);
+  r.body = res.body();
+  r.disposition = std::string(res[http::field::content_disposition]);
+  r.challenge = std::string(res[http::field::www_authenticate]);
+  r.cache_control = std::string(res[http::field::cache_control]);
+  r.retry_after = std::string(res[http::field::retry_after]);
+  return r;
 }
 
 int try_upgrade(std::uint16_t port, const std::optional<std::string>& origin) {

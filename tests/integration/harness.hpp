@@ -76,8 +76,12 @@ struct HttpResult {
   int status = 0;
   std::string content_type;
   std::string body;
+  std::string disposition, challenge, cache_control, retry_after;  // the response's headers
 };
 HttpResult http_get(std::uint16_t port, const std::string& target);
+// A GET (or HEAD) with an optional Authorization header.
+HttpResult http_request(std::uint16_t port, const std::string& target, const std::optional<std::string>& authorization,
+                        bool head = false);
 
 // The HTTP status of a WebSocket upgrade request with the given Origin (101 when accepted).
 int try_upgrade(std::uint16_t port, const std::optional<std::string>& origin);

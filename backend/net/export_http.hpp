@@ -1,0 +1,32 @@
+// GET /api/export/declaration/{id}?format=F&lang=L&history=0|1&annexes=A and
+// GET /api/export/forum/{id}/record?format=html|pdf: the published forms of a declaration and
+// the record of a forum as downloads (protocols/README.md, "HTTP downloads").
+// Who may: a declaration in phase `published` is public (no token needed); otherwise an
+// accredited organiser of its forum, or a rapporteur of its forum (any declaration of the
+// plenary; a workshop statement only of a workshop they are rapporteur of). The record: the
+// forum's accredited organisers and rapporteurs.
+// Invariants: reads through its own read-only connection, never writes; checks run in the
+// order query (400), existence (404), caller (401/403), language (400); rendering runs off
+// the IO threads on a small pool with a bound on exports in flight (503 `unavailable` with
+// Retry-After past it).
+#pragma once
+#include <functional>
+#include <string_view>
+
+#include "net/config.hpp"
+#include "net/report_http.hpp"
+
+namespace plenary::net {
+
+inline constexpr std::string_view kExportPrefix = "/api/export/";
+inline constexpr int kExportThreads = 2;
+inline constexpr int kExportsInFlight = 8;  // running plus queued
+
+bool is_export_target(std::string_view target);
+// Blocking: loads and renders. Run it through submit_export().
+HttpAnswer export_answer(const Config& config, std::string_view target, std::string_view authorization);
+// Runs `job` on the export pool and returns true, or returns false at once when
+// kExportsInFlight exports are already running or queued.
+bool submit_export(std::function<void()> job);
+
+}  // namespace plenary::net
