@@ -8,7 +8,7 @@ set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 build="${BUILD_DIR:-$root/build-bench}"
-targets=(plenary bench_connections bench_ws_replay bench_fanout bench_ballots)
+targets=(plenary bench_connections bench_ws_replay bench_fanout bench_ballots bench_export)
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPLENARY_TESTS=OFF >/dev/null || exit 1
 cmake --build "$build" -j2 --target "${targets[@]}" || exit 1
@@ -22,6 +22,7 @@ echo "== bench_fanout (${fanout_s} s per author count)"; "$build/bench_fanout" -
 echo "== bench_ballots (5,000 delegates, ballots spread over 5 s, then all at once)"
 "$build/bench_ballots" --spread 5 || status=1
 "$build/bench_ballots" --spread 0 || status=1
+echo "== bench_export (500 clauses x 5 languages, every format)"; "$build/bench_export" || status=1
 echo "== web_load (Chromium at 1.6 Mbps / 300 ms RTT)"
 ( cd "$root" && source deploy/lib/deps.sh && plenary_npm_ci web && plenary_npm_ci tests &&
   (cd web && npm run --silent build >/dev/null) ) &&
