@@ -100,6 +100,21 @@ PollOutcome poll_outcome(store::Db& db, std::int64_t id, const std::string& subj
   return p;
 }
 
+std::vector<PollOutcome> published_polls(store::Db& db, std::int64_t forum, std::int64_t declaration) {
+  std::vector<std::tuple<std::int64_t, std::string, std::int64_t, std::string, std::string, std::string, std::string>> rows;
+  auto& st = db.prepare(
+      "SELECT id, subject, COALESCE(ref,0), COALESCE(title, question, ''), settings, state, result FROM polls "
+      "WHERE forum=?1 AND state='published' AND result IS NOT NULL AND (?2=0 OR (subject='declaration' AND ref=?2) OR "
+      "(subject='amendment' AND ref IN (SELECT id FROM amendments WHERE declaration=?2))) ORDER BY id");
+  st.bind(1, forum).bind(2, declaration);
+  while (st.step()) rows.emplace_back(st.int64(0), st.text(1), st.int64(2), st.text(3), st.text(4), st.text(5), st.text(6));
+  st.reset();
+  std::vector<PollOutcome> out;
+  for (auto& [pid, subject, ref, title, settings, state, result] : rows)
+    out.push_back(poll_outcome(db, pid, subject, ref, title, settings, state, result));
+  return out;
+}
+
 Declaration load_declaration(store::Db& db, std::int64_t id, const std::string& generated) {
   Declaration d;
   d.id = id;
@@ -191,20 +206,9 @@ Declaration load_declaration(store::Db& db, std::int64_t id, const std::string& 
   }
   // Published polls on the declaration or its amendments.
   std::map<std::int64_t, PollOutcome> amendment_votes;
-  {
-    std::vector<std::tuple<std::int64_t, std::string, std::int64_t, std::string, std::string, std::string, std::string>> rows;
-    auto& st = db.prepare(
-        "SELECT id, subject, COALESCE(ref,0), COALESCE(title, question, ''), settings, state, result FROM polls "
-        "WHERE forum=? AND state='published' AND result IS NOT NULL AND ((subject='declaration' AND ref=?) OR "
-        "(subject='amendment' AND ref IN (SELECT id FROM amendments WHERE declaration=?))) ORDER BY id");
-    st.bind(1, d.forum_id).bind(2, id).bind(3, id);
-    while (st.step()) rows.emplace_back(st.int64(0), st.text(1), st.int64(2), st.text(3), st.text(4), st.text(5), st.text(6));
-    st.reset();
-    for (auto& [pid, subject, ref, title, settings, state, result] : rows) {
-      d.polls.push_back(poll_outcome(db, pid, subject, ref, title, settings, state, result));
-      if (subject == "amendment") amendment_votes[ref] = d.polls.back();  // the newest poll decides
-    }
-  }
+  d.polls = published_polls(db, d.forum_id, id);
+  for (auto& p : d.polls)
+    if (p.subject == "amendment") amendment_votes[p.ref] = p;  // the newest poll decides
   {
     auto& st = db.prepare(
         "SELECT a.id, a.number, a.kind, a.state, a.lang, COALESCE(a.text,''), a.justification, COALESCE(o.name,''), "

@@ -28,6 +28,9 @@ publish::ForumRecord load_record(store::Db& db, std::int64_t forum, const std::s
 publish::PollOutcome poll_outcome(store::Db& db, std::int64_t id, const std::string& subject, std::int64_t ref,
                                   const std::string& title, const std::string& settings, const std::string& state,
                                   const std::string& result);
+// The published polls of a forum (all of them), or only those on `declaration` and its
+// amendments, by id.
+std::vector<publish::PollOutcome> published_polls(store::Db& db, std::int64_t forum, std::int64_t declaration = 0);
 // A stored JSON object of strings ({"en": "...", ...}) as a Localised; a plain string goes under
 // `fallback_lang`.
 publish::Localised localised(const std::string& stored, const std::string& fallback_lang);

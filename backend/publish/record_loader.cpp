@@ -114,17 +114,7 @@ ForumRecord load_record(store::Db& db, std::int64_t forum, const std::string& ge
     st.reset();
     if (room) r.plenary_speakers = speakers_of(db, "s.room=?", room);
   }
-  {
-    std::vector<std::tuple<std::int64_t, std::string, std::int64_t, std::string, std::string, std::string, std::string>> rows;
-    auto& st = db.prepare(
-        "SELECT id, subject, COALESCE(ref,0), COALESCE(title, question, ''), settings, state, result FROM polls "
-        "WHERE forum=? AND state='published' AND result IS NOT NULL ORDER BY id");
-    st.bind(1, forum);
-    while (st.step()) rows.emplace_back(st.int64(0), st.text(1), st.int64(2), st.text(3), st.text(4), st.text(5), st.text(6));
-    st.reset();
-    for (auto& [id, subject, ref, title, settings, state, result] : rows)
-      r.polls.push_back(poll_outcome(db, id, subject, ref, title, settings, state, result));
-  }
+  r.polls = published_polls(db, forum);
   return r;
 }
 

@@ -6,13 +6,7 @@ namespace plenary::publish {
 
 namespace {
 using K = Block::Kind;
-Block line(K kind, std::string text, const std::string& lang) {
-  Block b;
-  b.kind = kind;
-  b.text = std::move(text);
-  b.lang = lang;
-  return b;
-}
+Block line(K kind, std::string text, const std::string& lang) { return text_block(kind, std::move(text), lang); }
 }  // namespace
 
 std::string outcome_line(const PollOutcome& p) {

@@ -23,6 +23,9 @@ struct Block {
   std::vector<Block> cells;  // row: one cell per language
 };
 
+// A text block of `kind` in `lang` (with an anchor id, or none).
+Block text_block(Block::Kind kind, std::string text, const std::string& lang, std::string id = "");
+
 struct Document {
   std::string title;        // of the whole file (<title>, PDF metadata)
   std::string lang;         // the file's main language ("mul" for several)

@@ -4,10 +4,7 @@
 
 namespace plenary::publish {
 
-namespace {
-using K = Block::Kind;
-
-Block text_block(K kind, std::string text, const std::string& lang, std::string id = "") {
+Block text_block(Block::Kind kind, std::string text, const std::string& lang, std::string id) {
   Block b;
   b.kind = kind;
   b.text = std::move(text);
@@ -15,6 +12,9 @@ Block text_block(K kind, std::string text, const std::string& lang, std::string 
   b.id = std::move(id);
   return b;
 }
+
+namespace {
+using K = Block::Kind;
 
 const Section* section_of(const Declaration& d, std::int64_t id) {
   for (auto& s : d.sections)

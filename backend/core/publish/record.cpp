@@ -8,13 +8,7 @@ namespace plenary::publish {
 namespace {
 using K = Block::Kind;
 
-Block b(K kind, std::string text, const std::string& lang) {
-  Block x;
-  x.kind = kind;
-  x.text = std::move(text);
-  x.lang = lang;
-  return x;
-}
+Block b(K kind, std::string text, const std::string& lang) { return text_block(kind, std::move(text), lang); }
 
 std::string duration(std::int64_t s) {
   return std::to_string(s / 60) + ":" + (s % 60 < 10 ? "0" : "") + std::to_string(s % 60);
