@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "app/hub.hpp"
+#include "app/log.hpp"
 #include "auth/secrets.hpp"
 #include "cli/admin.hpp"
 #include "cli/seed_loader.hpp"
@@ -23,7 +24,7 @@ namespace {
 const char* kUsage = R"(usage:
   plenary serve [--listen HOST:PORT] [--db PATH] [--web DIR] [--allowed-origin URL]...
                 [--max-frame BYTES] [--max-msg-rate N] [--threads N] [--seed FILE]
-                [--port-file FILE] [--session-ttl SECONDS] [--tick-ms MS]
+                [--port-file FILE] [--session-ttl SECONDS] [--idle-timeout SECONDS] [--tick-ms MS]
   plenary forum create --db PATH --name NAME --languages en,es,fr
   plenary access-code --db PATH --forum ID --role ROLE --name NAME
   plenary seed FILE --db PATH
@@ -103,12 +104,15 @@ int serve(const Args& a) {
   cfg.port_file = a.get("port-file");
   cfg.seed = a.get("seed");
 
+  // A write past a file size limit fails with EFBIG (answered as a storage error) instead of
+  // killing the server with SIGXFSZ.
+  std::signal(SIGXFSZ, SIG_IGN);
   auth::init();
   open_and_migrate(cfg.db);
   if (!cfg.seed.empty()) {
     store::Db db(cfg.db);
     auto r = cli::load_seed(db, read_json_file(cfg.seed));
-    std::cerr << json{{"event", "seed"}, {"forum", r.forum}, {"created", r.created}}.dump() << std::endl;
+    app::log::info("seed", {{"forum", r.forum}, {"created", r.created}});
   }
   store::Committer committer(cfg.db);
   boost::asio::io_context ioc(cfg.threads);
@@ -120,7 +124,7 @@ int serve(const Args& a) {
     std::ofstream(tmp) << server.port() << "\n";
     std::rename(tmp.c_str(), cfg.port_file.c_str());
   }
-  std::cerr << json{{"event", "listening"}, {"host", cfg.host}, {"port", server.port()}, {"db", cfg.db}}.dump() << std::endl;
+  app::log::info("listening", {{"host", cfg.host}, {"port", server.port()}, {"db", cfg.db}});
 
   // The io_context runs until the stopper thread has drained the Hub and the Committer; main
   // joins that thread before anything is destroyed.
@@ -129,7 +133,7 @@ int serve(const Args& a) {
   boost::asio::signal_set signals(ioc, SIGINT, SIGTERM);
   signals.async_wait([&](boost::system::error_code ec, int sig) {
     if (ec) return;
-    std::cerr << json{{"event", "stopping"}, {"signal", sig}}.dump() << std::endl;
+    app::log::info("stopping", {{"signal", sig}});
     server.stop();
     stopper = std::thread([&] {
       hub.drain();
@@ -144,7 +148,7 @@ int serve(const Args& a) {
   ioc.run();
   for (auto& t : threads) t.join();
   if (stopper.joinable()) stopper.join();
-  std::cerr << json{{"event", "stopped"}}.dump() << std::endl;
+  app::log::info("stopped");
   return 0;
 }
 

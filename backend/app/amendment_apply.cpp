@@ -16,6 +16,7 @@
 
 #include "app/amendment_store.hpp"
 #include "app/hub.hpp"
+#include "app/log.hpp"
 #include "core/amendments/rebase.hpp"
 #include "core/ot/text_op.hpp"
 #include "store/events.hpp"
@@ -145,7 +146,7 @@ void Hub::apply_amendment(std::int64_t id, std::function<void()> done) {
           },
           [this, doc, rev, declaration, finish](store::Outcome o) {
             if (!o.ok) {
-              std::cerr << "apply amendment: " << o.error << "\n";
+              log::error("amendment.apply_failed", {{"doc", doc}, {"code", o.code}, {"error", o.error}});
               resync_doc(doc);
               return finish();
             }
@@ -212,7 +213,7 @@ void Hub::apply_amendment(std::int64_t id, std::function<void()> done) {
         },
         [this, declaration, finish](store::Outcome o) {
           if (!o.ok) {
-            std::cerr << "apply amendment: " << o.error << "\n";
+            log::error("amendment.apply_failed", {{"declaration", declaration}, {"code", o.code}, {"error", o.error}});
             return finish();
           }
           if (!o.value["conflict"].get<bool>()) broadcast_declaration(declaration);
@@ -220,7 +221,7 @@ void Hub::apply_amendment(std::int64_t id, std::function<void()> done) {
           finish();
         });
   } catch (const std::exception& e) {
-    std::cerr << "apply amendment " << id << ": " << e.what() << "\n";
+    log::error("amendment.apply_failed", {{"amendment", id}, {"error", e.what()}});
     finish();
   }
 }

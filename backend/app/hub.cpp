@@ -1,7 +1,13 @@
 #include "app/hub.hpp"
 
 #include <chrono>
+#include <cmath>
+#include <cstring>
+#include <future>
+#include <sqlite3.h>
 #include <sstream>
+
+#include "app/log.hpp"
 
 #include "protocol/errors.hpp"
 #include "app/translation.hpp"
@@ -13,7 +19,44 @@ using protocol::fail;
 
 // ---- Reply -------------------------------------------------------------------------------
 
+namespace {
+// The type and arrival time of each message awaiting its reply, by (connection, slot), for the
+// log. Strand only, like the replies.
+struct Pending {
+  std::string type;
+  std::chrono::steady_clock::time_point start;
+};
+std::map<std::pair<std::uint64_t, std::uint64_t>, Pending>& pending_requests() {
+  static std::map<std::pair<std::uint64_t, std::uint64_t>, Pending> p;
+  return p;
+}
+
+// Logged: every error, the session and organiser actions, and anything slower than a second.
+void log_outcome(Hub* hub, std::uint64_t conn, std::uint64_t slot, const char* code) {
+  static const std::set<std::string> kLogged = {"login", "register", "logout", "session.revoke", "delegate.accredit",
+                                                "delegate.reject", "delegate.roles", "access_code.create", "declaration.phase",
+                                                "poll.open", "poll.close", "poll.publish"};
+  Pending p;
+  if (auto it = pending_requests().find({conn, slot}); it != pending_requests().end()) {
+    p = std::move(it->second);
+    pending_requests().erase(it);
+  }
+  bool is_error = std::strcmp(code, "ok") != 0;
+  double ms = p.type.empty() ? 0 : std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - p.start).count();
+  if (!is_error && ms < 1000 && !kLogged.count(p.type)) return;
+  json f = {{"conn", conn}, {"type", p.type}, {"code", code}, {"ms", std::round(ms * 10) / 10}};
+  if (auto* c = hub->state(conn)) {
+    f["remote"] = c->conn->remote();
+    if (c->delegate) f["delegate"] = c->delegate;
+  }
+  if (is_error && std::strcmp(code, "internal") == 0) log::error("request", std::move(f));
+  else if (is_error || ms >= 1000) log::warn("request", std::move(f));
+  else log::info("request", std::move(f));
+}
+}  // namespace
+
 void Reply::ok(json fields) const {
+  log_outcome(hub_, conn_, slot_, "ok");
   fields["type"] = "ok";
   fields["re"] = re_;
   auto frame = std::make_shared<const std::string>(fields.dump(-1, ' ', false, json::error_handler_t::replace));
@@ -21,6 +64,7 @@ void Reply::ok(json fields) const {
 }
 
 void Reply::error(const std::string& code, const std::string& message) const {
+  log_outcome(hub_, conn_, slot_, code.c_str());
   json e = {{"type", "error"}, {"re", re_}, {"code", code}, {"message", message}};
   auto frame = std::make_shared<const std::string>(e.dump(-1, ' ', false, json::error_handler_t::replace));
   hub_->release(conn_, slot_, [hub = hub_, frame](ConnState& c) { hub->push_raw(c, frame); });
@@ -174,6 +218,7 @@ void Hub::connection_opened(std::shared_ptr<Connection> conn) {
   connections_++;
   boost::asio::post(strand_, [this, conn = std::move(conn)]() mutable {
     auto id = conn->id();
+    log::info("connection.open", {{"conn", id}, {"remote", conn->remote()}});
     conns_[id].conn = std::move(conn);
   });
 }
@@ -183,6 +228,9 @@ void Hub::connection_closed(std::uint64_t id) {
   boost::asio::post(strand_, [this, id] {
     auto* c = state(id);
     if (!c) return;
+    json f = {{"conn", id}};
+    if (c->delegate) f["delegate"] = c->delegate;
+    log::info("connection.close", std::move(f));
     auto rooms = c->rooms;
     for (auto& [room, seq] : rooms) leave_room(*c, room);
     for (auto& [doc, sub] : c->docs) {
@@ -234,6 +282,9 @@ void Hub::process(ConnState& c, json msg, const std::string& parse_error) {
     if (it != msg.end() && (it->is_string() || it->is_number_integer())) re = *it;
   }
   Reply reply(this, id, slot, re);
+  if (msg.is_object())
+    if (auto t = msg.find("type"); t != msg.end() && t->is_string())
+      pending_requests()[{id, slot}] = Pending{t->get<std::string>(), std::chrono::steady_clock::now()};
   if (!parse_error.empty()) {
     errors_++;
     return reply.error("bad_json", "the frame is not valid JSON: " + parse_error);
@@ -254,7 +305,7 @@ void Hub::process(ConnState& c, json msg, const std::string& parse_error) {
     reply.error(e.code(), e.what());
   } catch (const store::DbError& e) {
     errors_++;
-    reply.error("unavailable", std::string("storage error: ") + e.what());
+    reply.error((e.code() & 0xff) == SQLITE_FULL ? "storage_full" : "unavailable", std::string("storage error: ") + e.what());
   } catch (const std::exception& e) {
     errors_++;
     reply.error("internal", e.what());
@@ -308,6 +359,8 @@ void Hub::commit(const Reply& reply, store::Committer::Work work, std::function<
       in_flight_--;
       if (!o.ok) {
         errors_++;
+        if (o.code == "unavailable" || o.code == "storage_full" || o.code == "internal")
+          log::error("commit.failed", {{"conn", reply.conn()}, {"code", o.code}, {"error", o.error}});
         if (on_fail) on_fail();
         std::string code = o.code.empty() ? "unavailable" : o.code;
         return reply.error(code, o.error);
@@ -386,6 +439,40 @@ std::string Hub::metrics_text() {
   o << "plenary_commit_seconds_sum " << committer_.latency_sum_us() / 1e6 << '\n';
   o << "plenary_commit_seconds_count " << committer_.commits() << '\n';
   metric("plenary_mutations_total", "counter", "Mutations committed.", committer_.mutations());
+  // The hub's own state is read on its strand (bounded wait: a stuck hub leaves these out).
+  auto snap = std::make_shared<std::promise<json>>();
+  auto ready = snap->get_future();
+  boost::asio::post(strand_, [this, snap] {
+    json s;
+    std::size_t members = 0;
+    for (auto& [room, conns] : room_conns_) members += conns.size();
+    s["rooms"] = room_conns_.size();
+    s["members"] = members;
+    s["docs"] = docs_.all().size();
+    s["pending"] = dirty_docs_.size();
+    try {
+      auto count = [this](const char* sql) {
+        auto& st = reader_.prepare(sql);
+        std::int64_t n = st.step() ? st.int64(0) : 0;
+        st.reset();
+        return n;
+      };
+      s["ballots"] = count("SELECT count(*) FROM poll_voted");
+      s["open_polls"] = count("SELECT count(*) FROM polls WHERE state='open'");
+    } catch (const std::exception&) {}
+    snap->set_value(std::move(s));
+  });
+  if (ready.wait_for(std::chrono::seconds(2)) == std::future_status::ready) {
+    json s = ready.get();
+    metric("plenary_rooms", "gauge", "Rooms with at least one connection in them.", s["rooms"].get<std::size_t>());
+    metric("plenary_room_members", "gauge", "Connections in rooms (one per room joined).", s["members"].get<std::size_t>());
+    metric("plenary_docs_open", "gauge", "Documents held in memory.", s["docs"].get<std::size_t>());
+    metric("plenary_fanout_pending_docs", "gauge", "Documents with ops waiting for the next fan-out tick.", s["pending"].get<std::size_t>());
+    if (s.contains("ballots")) {
+      metric("plenary_ballots_total", "counter", "Ballots stored (voting units that have voted).", s["ballots"].get<std::int64_t>());
+      metric("plenary_polls_open", "gauge", "Polls open now.", s["open_polls"].get<std::int64_t>());
+    }
+  }
   return o.str();
 }
 

@@ -23,6 +23,25 @@ bool origin_allowed(const Config& config, std::string_view origin, std::string_v
   return origin.substr(scheme + 3) == host;
 }
 
+// Behind a reverse proxy on the same machine (nginx, deploy/nginx), the TCP peer is loopback and
+// the client's address is the last one in X-Forwarded-For (the one the proxy appended): login
+// throttling and the log then see each client, not the proxy. From any other peer the header is
+// ignored, so clients cannot choose their own address.
+namespace {
+std::string client_address(const std::string& peer, std::string_view forwarded) {
+  boost::system::error_code ec;
+  auto addr = boost::asio::ip::make_address(peer, ec);
+  if (ec || !addr.is_loopback() || forwarded.empty()) return peer;
+  auto comma = forwarded.rfind(',');
+  std::string last(comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1));
+  auto b = last.find_first_not_of(" \t"), e = last.find_last_not_of(" \t");
+  if (b == std::string::npos) return peer;
+  last = last.substr(b, e - b + 1);
+  auto client = boost::asio::ip::make_address(last, ec);
+  return ec ? peer : client.to_string();
+}
+}  // namespace
+
 HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, app::Hub& hub, const Config& config)
     : stream_(std::move(socket)), hub_(hub), config_(config) {
   beast::error_code ec;
@@ -115,7 +134,8 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
       return json_reply(http::status::forbidden,
                         R"({"error":"not_allowed","message":"this Origin may not open a WebSocket"})");
     }
-    std::make_shared<WsSession>(std::move(stream_), hub_, config_, remote_)->run(std::move(req));
+    std::string remote = client_address(remote_, req["X-Forwarded-For"]);
+    std::make_shared<WsSession>(std::move(stream_), hub_, config_, std::move(remote))->run(std::move(req));
     return;
   }
   if (req.method() != http::verb::get && req.method() != http::verb::head)

@@ -1,9 +1,16 @@
 #include "store/committer.hpp"
 
+#include <sqlite3.h>
+
 #include <chrono>
 #include <vector>
 
 namespace plenary::store {
+
+namespace {
+// The disk (or the database's size limit) is full: answered storage_full, not unavailable.
+bool full(const DbError& e) { return (e.code() & 0xff) == SQLITE_FULL; }
+}  // namespace
 
 Committer::Committer(const std::string& path) : db_(path) {
   thread_ = std::thread([this] { run(); });
@@ -51,7 +58,7 @@ void Committer::run() {
     auto start = std::chrono::steady_clock::now();
     outcomes.assign(batch.size(), Outcome{});
     bool committed = false;
-    std::string commit_error;
+    std::string commit_error, commit_code = "unavailable";
     try {
       Tx tx(db_);
       for (size_t i = 0; i < batch.size(); ++i) {
@@ -63,18 +70,21 @@ void Committer::run() {
           outcomes[i] = Outcome{false, nullptr, false, e.what(), e.code};
         } catch (const DbError& e) {
           outcomes[i] = Outcome{false, nullptr, e.constraint(), e.what(),
-                                e.constraint() ? "conflict" : "unavailable"};
+                                e.constraint() ? "conflict" : full(e) ? "storage_full" : "unavailable"};
         } catch (const std::exception& e) {
           outcomes[i] = Outcome{false, nullptr, false, e.what(), "internal"};
         }
       }
       tx.commit();
       committed = true;
+    } catch (const DbError& e) {
+      commit_error = e.what();
+      if (full(e)) commit_code = "storage_full";
     } catch (const std::exception& e) {
       commit_error = e.what();
     }
     if (!committed) {
-      for (auto& o : outcomes) o = Outcome{false, nullptr, false, "storage failed: " + commit_error, "unavailable"};
+      for (auto& o : outcomes) o = Outcome{false, nullptr, false, "storage failed: " + commit_error, commit_code};
     }
     auto us = static_cast<std::uint64_t>(
         std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - start).count());

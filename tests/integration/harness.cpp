@@ -131,6 +131,13 @@ private:
 ServerProcess::ServerProcess(std::vector<std::string> extra, bool seed) : extra_(std::move(extra)), seed_(seed) {
   dir_ = make_temp_dir();
   db_ = dir_ + "/plenary.db";
+  // `--db PATH` among the extra options puts the database elsewhere (e.g. on a small filesystem).
+  for (std::size_t i = 0; i + 1 < extra_.size(); ++i)
+    if (extra_[i] == "--db") {
+      db_ = extra_[i + 1];
+      extra_.erase(extra_.begin() + static_cast<std::ptrdiff_t>(i), extra_.begin() + static_cast<std::ptrdiff_t>(i) + 2);
+      break;
+    }
   web_ = dir_ + "/web";
   port_file_ = dir_ + "/port";
   log_file_ = dir_ + "/server.log";
