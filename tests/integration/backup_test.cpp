@@ -68,5 +68,6 @@ TEST(Backup, OnlineBackupUnderLoadRestores) {
   EXPECT_GE(full["rev"].get<std::size_t>(), before.size());
   EXPECT_LE(full["rev"].get<std::size_t>(), total);
   // The copy is a working database: it takes new mutations.
-  ASSERT_OK(org->request({{"type", "doc.op"}, {"doc", doc}, {"rev", full["rev"]}, {"op", {"after restore "}}, {"opid", "restore-1"}}));
+  auto writer = logged_in(copy, forum, demo::kDrafting);
+  ASSERT_OK(writer->request({{"type", "doc.op"}, {"doc", doc}, {"rev", full["rev"]}, {"op", {"after restore "}}, {"opid", "restore-1"}}));
 }
