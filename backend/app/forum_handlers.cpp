@@ -1,5 +1,7 @@
 // The forum's people and programme: forum.list/get, rooms and presence, accreditation, access
 // codes and revocation by organisers.
+#include <chrono>
+
 #include "app/hub.hpp"
 #include "auth/secrets.hpp"
 #include "store/events.hpp"
@@ -110,36 +112,50 @@ void Hub::on_forum_get(ConnState&, const json& m, const Reply& reply) {
   reply.ok(out);
 }
 
+// ---- presence -----------------------------------------------------------------------------
+// Who is in a room goes out once per tick per room, not once per join: one `presence` push
+// carries the changes since the previous one. A room of more than kPresenceListLimit people is
+// not listed: its join reply and pushes carry only the count, and its pushes go out at most
+// every kLargeRoomPushMs (a plenary of 5,000 would otherwise get 5,000 frames per tick).
+
+namespace {
+constexpr std::size_t kPresenceListLimit = 100;
+constexpr auto kLargeRoomPushMs = std::chrono::milliseconds(250);
+}  // namespace
+
+struct Hub::RoomPresence {
+  std::map<std::int64_t, json> people;         // delegate → participant, while present
+  std::map<std::int64_t, json> joined, left;   // net changes since the last push
+  bool listed = true;  // the last push (or the empty room) listed everyone: deltas apply to it
+  std::chrono::steady_clock::time_point last_push{};
+};
+
+Hub::RoomPresence& Hub::room_presence(std::int64_t room) {
+  auto& p = presence_[room];
+  if (!p) p = std::make_shared<RoomPresence>();
+  return *p;
+}
+
 void Hub::on_room_join(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t room = id_of(m, "room");
   require_accredited(c);
   if (floor_room_forum(room) != c.forum) fail("not_found", "no such room in your forum");
-  bool first_conn = false;
+  auto& rp = room_presence(room);
   if (!c.rooms.count(room)) {
     c.rooms[room] = 0;
     room_conns_[room].insert(c.conn->id());
-    first_conn = (rooms_[room][c.delegate]++ == 0);
-  }
-  json present = json::array();
-  std::set<std::int64_t> seen;
-  for (auto id : room_conns_[room]) {
-    auto* o = state(id);
-    if (!o || !seen.insert(o->delegate).second) continue;
-    present.push_back({{"delegate", o->delegate}, {"name", o->name},
-                       {"organisation", o->organisation ? json(o->organisation) : json(nullptr)}});
-  }
-  reply.ok({{"room", room}, {"present", present}});
-  if (first_conn) {
-    json who = {{"delegate", c.delegate}, {"name", c.name},
-                {"organisation", c.organisation ? json(c.organisation) : json(nullptr)}};
-    auto count = rooms_[room].size();
-    for (auto id : room_conns_[room]) {
-      auto* o = state(id);
-      if (!o) continue;
-      push(*o, {{"type", "presence"}, {"seq", ++o->rooms[room]}, {"room", room}, {"event", "join"},
-                {"delegate", who}, {"count", count}});
+    if (rooms_[room][c.delegate]++ == 0) {
+      json who = {{"delegate", c.delegate}, {"name", c.name},
+                  {"organisation", c.organisation ? json(c.organisation) : json(nullptr)}};
+      rp.people[c.delegate] = who;
+      if (!rp.left.erase(c.delegate)) rp.joined[c.delegate] = std::move(who);
+      dirty_presence_.insert(room);
     }
   }
+  json present = json::array();
+  if (rp.people.size() <= kPresenceListLimit)
+    for (auto& [d, who] : rp.people) present.push_back(who);
+  reply.ok({{"room", room}, {"count", rp.people.size()}, {"present", std::move(present)}});
 }
 
 void Hub::leave_room(ConnState& c, std::int64_t room) {
@@ -148,14 +164,55 @@ void Hub::leave_room(ConnState& c, std::int64_t room) {
   auto& members = rooms_[room];
   if (--members[c.delegate] > 0) return;
   members.erase(c.delegate);
-  json who = {{"delegate", c.delegate}, {"name", c.name},
-              {"organisation", c.organisation ? json(c.organisation) : json(nullptr)}};
-  for (auto id : room_conns_[room]) {
-    auto* o = state(id);
-    if (!o) continue;
-    push(*o, {{"type", "presence"}, {"seq", ++o->rooms[room]}, {"room", room}, {"event", "leave"},
-              {"delegate", who}, {"count", members.size()}});
+  auto& rp = room_presence(room);
+  auto it = rp.people.find(c.delegate);
+  if (it == rp.people.end()) return;
+  if (!rp.joined.erase(c.delegate)) rp.left[c.delegate] = std::move(it->second);
+  rp.people.erase(it);
+  dirty_presence_.insert(room);
+}
+
+void Hub::flush_presence() {
+  if (dirty_presence_.empty()) return;
+  auto now = std::chrono::steady_clock::now();
+  std::set<std::int64_t> later;
+  for (auto room : dirty_presence_) {
+    auto pit = presence_.find(room);
+    if (pit == presence_.end()) continue;
+    auto& rp = *pit->second;
+    bool listed = rp.people.size() <= kPresenceListLimit;
+    if (!listed && now - rp.last_push < kLargeRoomPushMs) {
+      later.insert(room);
+      continue;
+    }
+    bool changed = !rp.joined.empty() || !rp.left.empty() || listed != rp.listed;
+    if (changed) {
+      json msg = {{"type", "presence"}, {"room", room}, {"count", rp.people.size()}};
+      if (listed && rp.listed) {
+        json joined = json::array(), left = json::array();
+        for (auto& [d, who] : rp.joined) joined.push_back(who);
+        for (auto& [d, who] : rp.left) left.push_back(who);
+        // One change: also in the earlier form ({event, delegate}), for clients not yet updated.
+        if (joined.size() + left.size() == 1) {
+          msg["event"] = joined.empty() ? "leave" : "join";
+          msg["delegate"] = joined.empty() ? left[0] : joined[0];
+        }
+        msg["joined"] = std::move(joined);
+        msg["left"] = std::move(left);
+      } else if (listed) {
+        json present = json::array();
+        for (auto& [d, who] : rp.people) present.push_back(who);
+        msg["present"] = std::move(present);
+      }
+      push_to_room(room, msg);
+      rp.last_push = now;
+    }
+    rp.joined.clear();
+    rp.left.clear();
+    rp.listed = listed;
+    if (rp.people.empty()) presence_.erase(pit);
   }
+  dirty_presence_ = std::move(later);
 }
 
 void Hub::on_room_leave(ConnState& c, const json& m, const Reply& reply) {

@@ -180,6 +180,7 @@ void Hub::schedule_tick() {
   tick_.async_wait([this](boost::system::error_code ec) {
     if (ec || stopping_) return;
     flush_docs();
+    flush_presence();
     schedule_tick();
   });
 }

@@ -149,6 +149,12 @@ private:
   void on_access_code_create(ConnState&, const json&, const Reply&);
   void on_session_revoke(ConnState&, const json&, const Reply&);
   void leave_room(ConnState& c, std::int64_t room);
+  // Presence: joins and leaves are recorded per room and pushed once per tick (flush_presence).
+  struct RoomPresence;  // who is in a room and the changes not yet pushed (forum_handlers.cpp)
+  RoomPresence& room_presence(std::int64_t room);
+  void flush_presence();
+  std::map<std::int64_t, std::shared_ptr<RoomPresence>> presence_;
+  std::set<std::int64_t> dirty_presence_;
   void notify_accreditation(std::int64_t forum, std::int64_t delegate);
   void refresh_identity(std::int64_t delegate);
 

@@ -233,16 +233,11 @@ json Hub::poll_json(const LivePoll& p, const ConnState* viewer) {
   }
   if (viewer && viewer->delegate) {
     json you = {{"eligible", false}, {"voted", false}, {"proxy_for", json::array()}};
-    if (p.poll) {
-      std::string me = key(viewer->delegate);
-      for (auto& v : p.poll->roll())
-        if (v.delegate == me) {
-          you["eligible"] = true;
-          std::string unit = p.settings.unit == votes::VoteUnit::delegate ? v.delegate : v.organisation;
-          for (auto& b : p.poll->ballots())
-            if (b.unit == unit) you["voted"] = true;
-        }
-    }
+    if (p.poll)
+      if (const auto* v = p.poll->voter(key(viewer->delegate))) {
+        you["eligible"] = true;
+        you["voted"] = p.poll->ballot_for(p.poll->unit_of(*v)) != nullptr;
+      }
     for (auto& [principal, holder] : p.proxies)
       if (holder == viewer->delegate) you["proxy_for"].push_back(principal);
     j["you"] = you;
@@ -690,8 +685,9 @@ void Hub::on_proxy_grant(ConnState& c, const json& m, const Reply& reply) {
     fail("not_allowed", "the holder already holds " + std::to_string(held) + " proxies; the limit is " +
                             std::to_string(p->settings.max_proxies));
   if (p->poll) {
-    for (auto& b : p->poll->ballots())
-      if (b.voter == key(principal)) fail("invalid_state", "the principal has already voted");
+    const auto* pv = p->poll->voter(key(principal));
+    const auto* pb = pv ? p->poll->ballot_for(p->poll->unit_of(*pv)) : nullptr;
+    if (pb && pb->voter == key(principal)) fail("invalid_state", "the principal has already voted");
     votes::Poll probe = *p->poll;
     if (auto e = probe.grant_proxy(key(principal), key(holder))) fail_ballot(*e);
   }
@@ -719,8 +715,6 @@ void Hub::on_poll_missing(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t id = id_of(m, "poll");
   auto p = managed_poll(c, id, "see who has not voted");
   if (!p->poll) fail("invalid_state", "the poll has not opened yet");
-  std::set<std::string> voted;
-  for (auto& b : p->poll->ballots()) voted.insert(b.unit);
   std::map<std::int64_t, std::string> names;
   auto& st = reader_.prepare("SELECT id, name FROM delegates WHERE forum=?");
   st.bind(1, p->forum);
@@ -728,9 +722,8 @@ void Hub::on_poll_missing(ConnState& c, const json& m, const Reply& reply) {
   st.reset();
   auto rit = rooms_.find(p->room);
   json list = json::array();
-  bool by_org = p->settings.unit == votes::VoteUnit::organisation;
   for (auto& v : p->poll->roll()) {
-    if (voted.count(by_org ? v.organisation : v.delegate)) continue;
+    if (p->poll->ballot_for(p->poll->unit_of(v))) continue;
     std::int64_t d = std::stoll(v.delegate);
     bool present = rit != rooms_.end() && rit->second.count(d) && rit->second.at(d) > 0;
     list.push_back({{"delegate", d}, {"name", names[d]}, {"organisation", std::stoll(v.organisation)},

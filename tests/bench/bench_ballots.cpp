@@ -2,9 +2,11 @@
 //
 // Setup: a seed file = the demo forum plus N accredited delegates with badge codes; the real
 // server (`plenary serve`, Release) on a temp database; N WebSocket clients (Beast, async, on
-// --threads io_contexts, one thread each) log in and join the plenary room (every join pushes
-// `presence` to everyone already there: N²/2 frames, which the clients read and drop). An
-// organiser creates and opens a secret yes/no/abstain poll: its roll is the N delegates.
+// --threads io_contexts, one thread each; sockets bound to source addresses 127.0.0.2-201)
+// log in and join the plenary room (presence goes out once per tick per room, and a room of
+// more than 100 carries only its count, so the joins cost O(N) frames per tick, not N²). An
+// organiser creates and opens a secret yes/no/abstain poll: its roll is the N delegates
+// present.
 //
 // Measured: every delegate sends one `ballot.cast`, at evenly spread times over --spread
 // seconds (default 5; 0 = all at once). For each ballot the time from its send to its `ok`
@@ -14,7 +16,10 @@
 // count (N). The server's RSS (VmRSS, VmHWM) is read from /proc. Finally the poll is closed and
 // its result must count exactly N ballots (no acknowledged ballot lost).
 //
-// usage: bench_ballots [--delegates 5000] [--spread 5] [--threads 2]
+// Also reported: the server's CPU time during the joins and during the ballots, the load
+// generator's own CPU time, and the machine's load average (the 2 cores are shared).
+//
+// usage: bench_ballots [--delegates 5000] [--spread 5] [--threads 2] [--no-spread-addresses]
 // Prints "bench_ballots: metric = value unit" lines and one JSON line.
 #include "bench_common.hpp"
 
@@ -114,14 +119,16 @@ double pct(std::vector<double> v, double p) { return percentile(v, p); }
 int main(int argc, char** argv) {
   int n = 5000, threads = 2;
   double spread = 5;
+  bool spread_addresses = true;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
     if (a == "--delegates") n = std::stoi(next());
     else if (a == "--spread") spread = std::stod(next());
     else if (a == "--threads") threads = std::stoi(next());
+    else if (a == "--no-spread-addresses") spread_addresses = false;
     else {
-      std::cerr << "usage: bench_ballots [--delegates 5000] [--spread 5] [--threads 2]\n";
+      std::cerr << "usage: bench_ballots [--delegates 5000] [--spread 5] [--threads 2] [--no-spread-addresses]\n";
       return 2;
     }
   }
@@ -166,6 +173,14 @@ int main(int argc, char** argv) {
     v->index = i;
     Loop& l = *loops[static_cast<size_t>(i) % loops.size()];
     v->ws = std::make_unique<websocket::stream<beast::tcp_stream>>(l.ioc);
+    if (spread_addresses) {
+      beast::error_code ec;
+      open_spread(v->ws->next_layer().socket(), static_cast<std::size_t>(i), ec);
+      if (ec) {
+        std::fprintf(stderr, "socket %d: %s\n", i, ec.message().c_str());
+        return 1;
+      }
+    }
     v->ws->next_layer().connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), server.port()));
     v->ws->next_layer().socket().set_option(tcp::no_delay(true));
     v->ws->read_message_max(64 << 20);
@@ -180,6 +195,7 @@ int main(int argc, char** argv) {
   for (auto& l : loops) guards.push_back(net::make_work_guard(l->ioc));
   for (auto& l : loops) io.emplace_back([&l] { l->ioc.run(); });
   auto t_join = Clock::now();
+  double cpu_join0 = cpu_seconds(server.pid());
   for (auto& l : loops)
     for (Voter* v : l->mine)
       net::post(l->ioc, [&l = *l, v, forum, room] {
@@ -198,8 +214,11 @@ int main(int argc, char** argv) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  std::printf("bench_ballots: login_and_join = %.2f s (presence flood: %d joins, ~%.1f M pushes)\n", seconds_since(t_join), n,
-              static_cast<double>(n) * n / 2e6);
+  double join_s = seconds_since(t_join), join_cpu = cpu_seconds(server.pid()) - cpu_join0;
+  std::uint64_t join_frames = 0;
+  for (auto& l : loops) join_frames += l->frames.load();
+  std::printf("bench_ballots: login_and_join = %.2f s for %d logins and joins (server CPU %.2f s, %llu frames received)\n",
+              join_s, n, join_cpu, static_cast<unsigned long long>(join_frames));
   std::fflush(stdout);
   std::uint64_t setup_errors = 0;
   for (auto& l : loops) setup_errors += l->errors.load();
@@ -235,7 +254,7 @@ int main(int argc, char** argv) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   for (auto& v : voters) v->counts = 0;
-  double cpu0 = cpu_seconds(server.pid());
+  double cpu0 = cpu_seconds(server.pid()), self0 = self_cpu_seconds(), load0 = loadavg1();
 
   // The ballots: voter k sends at t0 + k * spread / n.
   auto t0 = Clock::now() + std::chrono::milliseconds(100);
@@ -260,7 +279,7 @@ int main(int argc, char** argv) {
     if (acked == n && final_seen == n) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
-  double cpu1 = cpu_seconds(server.pid());
+  double cpu1 = cpu_seconds(server.pid()), self1 = self_cpu_seconds(), load1 = loadavg1();
   long rss_after = rss_kib(server.pid()), hwm = proc_status_kib(server.pid(), "VmHWM");
 
   std::vector<double> lat;
@@ -299,14 +318,18 @@ int main(int argc, char** argv) {
               last_final > 0 ? (last_final - last_ack) / 1e6 : -1.0);
   std::printf("bench_ballots: server_rss = %.1f MiB before the poll, %.1f MiB after, peak %.1f MiB\n", rss_before / 1024.0,
               rss_after / 1024.0, hwm / 1024.0);
-  std::printf("bench_ballots: server_cpu_during_ballots = %.2f s\n", cpu1 - cpu0);
+  std::printf("bench_ballots: server_cpu_during_ballots = %.2f s, load generator CPU %.2f s, load average %.2f -> %.2f\n",
+              cpu1 - cpu0, self1 - self0, load0, load1);
   std::printf("bench_ballots: result_counted = %lld (must equal the acknowledged %d)\n", static_cast<long long>(counted), acked);
   json out = {{"bench", "ballots"}, {"delegates", n}, {"spread_s", spread}, {"acked", acked}, {"errors", errors},
               {"ballots_per_s", rate}, {"p50_ms", pct(lat, 50)}, {"p95_ms", pct(lat, 95)}, {"p99_ms", pct(lat, 99)},
               {"max_ms", pct(lat, 100)}, {"final_count_reached", final_seen},
               {"final_count_after_last_ack_ms", last_final > 0 ? (last_final - last_ack) / 1e6 : -1.0},
+              {"final_count_fraction", n ? static_cast<double>(final_seen) / n : 0.0},
               {"count_pushes_median", pct(counts, 50)}, {"rss_mib", rss_after / 1024.0}, {"rss_peak_mib", hwm / 1024.0},
-              {"server_cpu_s", cpu1 - cpu0}, {"result_counted", counted}, {"at", utc_now()}};
+              {"rss_before_poll_mib", rss_before / 1024.0}, {"server_cpu_s", cpu1 - cpu0},
+              {"load_generator_cpu_s", self1 - self0}, {"join_s", join_s}, {"join_server_cpu_s", join_cpu},
+              {"loadavg", load1}, {"result_counted", counted}, {"at", utc_now()}};
   std::printf("%s\n", out.dump().c_str());
   std::fflush(stdout);
   for (auto& g : guards) g.reset();

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -60,6 +61,26 @@ inline rlim_t raise_nofile(rlim_t want = 1 << 20) {
   setrlimit(RLIMIT_NOFILE, &rl);
   getrlimit(RLIMIT_NOFILE, &rl);
   return rl.rlim_cur;
+}
+
+// Opens `sock` bound to the source address 127.0.0.(2 + i % 200), the port chosen at connect
+// time (IP_BIND_ADDRESS_NO_PORT): the ephemeral port range is then per (source, destination)
+// pair, so many connections, and sockets of an earlier run in TIME_WAIT, never exhaust it.
+inline void open_spread(tcp::socket& sock, std::size_t i, beast::error_code& ec) {
+  sock.open(tcp::v4(), ec);
+  if (ec) return;
+  int one = 1;
+  setsockopt(sock.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+  auto addr = net::ip::address_v4((127u << 24) | (2u + static_cast<unsigned>(i % 200)));
+  sock.bind(tcp::endpoint(addr, 0), ec);
+}
+
+// The 1-minute load average (from /proc/loadavg), to report with timings.
+inline double loadavg1() {
+  std::ifstream in("/proc/loadavg");
+  double l = -1;
+  in >> l;
+  return l;
 }
 
 inline long proc_status_kib(pid_t pid, const char* field) {

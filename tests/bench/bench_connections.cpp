@@ -57,15 +57,8 @@ struct Fleet {
       conns.push_back(c);
       beast::error_code ec;
       auto& sock = c->ws.next_layer().socket();
-      sock.open(tcp::v4(), ec);
-      if (!ec && spread) {
-        // Source addresses 127.0.0.2 .. 127.0.0.201, the port chosen at connect time, so the
-        // ephemeral port range is per (source, destination) pair and never runs out.
-        int one = 1;
-        setsockopt(sock.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-        auto addr = net::ip::address_v4((127u << 24) | (2u + static_cast<unsigned>(i % 200)));
-        sock.bind(tcp::endpoint(addr, 0), ec);
-      }
+      if (spread) open_spread(sock, i, ec);  // source addresses 127.0.0.2 .. 127.0.0.201
+      else sock.open(tcp::v4(), ec);
       if (ec) {
         fail("socket", ec);
         continue;

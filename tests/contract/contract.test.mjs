@@ -262,8 +262,12 @@ describe("schemas reject messages the protocol forbids", () => {
     ["server", "an ok reply without re", { type: "ok", forums: [] }, "forum.list"],
     ["server", "an error with a code not in errors.json", { type: "error", re: 1, code: "forbidden", message: "no" }],
     ["server", "an error without message", { type: "error", re: 1, code: "not_found" }],
-    ["server", "a presence push without seq", { type: "presence", room: 22, event: "join", delegate: { delegate: 101, name: "Amina Diallo", organisation: 11 }, count: 1 }],
-    ["server", "a presence push with seq 0", { type: "presence", seq: 0, room: 22, event: "join", delegate: { delegate: 101, name: "Amina Diallo", organisation: 11 }, count: 1 }],
+    ["server", "a presence push without seq", { type: "presence", room: 22, count: 1, joined: [{ delegate: 101, name: "Amina Diallo", organisation: 11 }], left: [] }],
+    ["server", "a presence push with seq 0", { type: "presence", seq: 0, room: 22, count: 1, joined: [{ delegate: 101, name: "Amina Diallo", organisation: 11 }], left: [] }],
+    ["server", "a presence push with joined but no left", { type: "presence", seq: 1, room: 22, count: 1, joined: [{ delegate: 101, name: "Amina Diallo", organisation: 11 }] }],
+    ["server", "a presence push with both changes and the full list", { type: "presence", seq: 1, room: 22, count: 1, joined: [], left: [], present: [] }],
+    ["server", "a presence push with event but no changes", { type: "presence", seq: 1, room: 22, count: 1, event: "join", delegate: { delegate: 101, name: "Amina Diallo", organisation: 11 } }],
+    ["server", "an ok reply to room.join without count", { type: "ok", re: 1, room: 22, present: [] }, "room.join"],
     ["server", "a doc.ops push with an empty batch", { type: "doc.ops", seq: 1, doc: 2805, ops: [] }],
   ];
   for (const [direction, what, msg, requestType] of invalid) {

@@ -1,4 +1,6 @@
 // Sessions, forum reading, accreditation and presence against the real server.
+#include <algorithm>
+#include <set>
 #include <thread>
 
 #include "common.hpp"
@@ -154,6 +156,18 @@ TEST(Register, AccreditationFlowAndConflict) {
   EXPECT_OK(login_password(again, forum, "new.person@example.org", "correct horse battery"));
 }
 
+namespace {
+// The ids of a presence push's `joined` or `left` list (empty when the push has none).
+std::vector<std::int64_t> ids_in(const json& push, const char* list) {
+  std::vector<std::int64_t> out;
+  if (push.contains(list))
+    for (auto& p : push[list]) out.push_back(p["delegate"].get<std::int64_t>());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+using Ids = std::vector<std::int64_t>;
+}  // namespace
+
 TEST(Rooms, PresenceJoinLeaveAndErrors) {
   ServerProcess srv;
   auto forum = forum_of(srv);
@@ -166,32 +180,40 @@ TEST(Rooms, PresenceJoinLeaveAndErrors) {
   json ja = a->request({{"type", "room.join"}, {"room", room}});
   ASSERT_OK(ja);
   EXPECT_EQ(ja["room"], room);
+  EXPECT_EQ(ja["count"], 1);
+  ASSERT_EQ(ja["present"].size(), 1u) << ja.dump();
+  auto a_id = ja["present"][0]["delegate"].get<std::int64_t>();
   auto pa1 = a->wait_push("presence", 5s);
   ASSERT_TRUE(pa1);
-  EXPECT_EQ((*pa1)["event"], "join");
   EXPECT_EQ((*pa1)["count"], 1);
-  auto a_id = (*pa1)["delegate"]["delegate"].get<std::int64_t>();
+  EXPECT_EQ(ids_in(*pa1, "joined"), Ids{a_id}) << pa1->dump();
+  EXPECT_EQ(ids_in(*pa1, "left"), Ids{}) << pa1->dump();
+  EXPECT_EQ((*pa1)["event"], "join");  // one change: also in the single-change form
+  EXPECT_EQ((*pa1)["delegate"]["delegate"], a_id);
 
   json jb = b->request({{"type", "room.join"}, {"room", room}});
   ASSERT_OK(jb);
+  EXPECT_EQ(jb["count"], 2);
   EXPECT_EQ(jb["present"].size(), 2u) << jb.dump();
   auto pb = b->wait_push("presence", 5s);
   ASSERT_TRUE(pb);
-  EXPECT_EQ((*pb)["event"], "join");
   EXPECT_EQ((*pb)["count"], 2);
-  auto b_id = (*pb)["delegate"]["delegate"].get<std::int64_t>();
+  auto b_joined = ids_in(*pb, "joined");
+  ASSERT_EQ(b_joined.size(), 1u) << pb->dump();
+  auto b_id = b_joined[0];
   EXPECT_NE(a_id, b_id);
   auto pa2 = a->wait_push("presence", 5s);
   ASSERT_TRUE(pa2) << "the first delegate did not see the second join";
-  EXPECT_EQ((*pa2)["event"], "join");
-  EXPECT_EQ((*pa2)["delegate"]["delegate"], b_id);
+  EXPECT_EQ(ids_in(*pa2, "joined"), Ids{b_id});
+  EXPECT_EQ(ids_in(*pa2, "left"), Ids{});
   EXPECT_EQ((*pa2)["seq"].get<int>(), (*pa1)["seq"].get<int>() + 1);
 
   EXPECT_OK(b->request({{"type", "room.leave"}, {"room", room}}));
   auto pl = a->wait_push("presence", 5s);
   ASSERT_TRUE(pl);
+  EXPECT_EQ(ids_in(*pl, "joined"), Ids{});
+  EXPECT_EQ(ids_in(*pl, "left"), Ids{b_id});
   EXPECT_EQ((*pl)["event"], "leave");
-  EXPECT_EQ((*pl)["delegate"]["delegate"], b_id);
   EXPECT_EQ((*pl)["count"], 1);
   EXPECT_ERR(b->request({{"type", "room.leave"}, {"room", room}}), "not_found");
 
@@ -199,12 +221,12 @@ TEST(Rooms, PresenceJoinLeaveAndErrors) {
   EXPECT_OK(b->request({{"type", "room.join"}, {"room", room}}));
   auto pj = a->wait_push("presence", 5s);
   ASSERT_TRUE(pj);
-  EXPECT_EQ((*pj)["event"], "join");
+  EXPECT_EQ(ids_in(*pj, "joined"), Ids{b_id});
   b->close();
   auto pc = a->wait_push("presence", 5s);
   ASSERT_TRUE(pc) << "no leave after the socket closed";
-  EXPECT_EQ((*pc)["event"], "leave");
-  EXPECT_EQ((*pc)["delegate"]["delegate"], b_id);
+  EXPECT_EQ(ids_in(*pc, "left"), Ids{b_id});
+  EXPECT_EQ((*pc)["count"], 1);
 
   // An observer may join; an unknown room is not_found.
   auto o = logged_in(srv, forum, demo::kObserver);
@@ -215,6 +237,140 @@ TEST(Rooms, PresenceJoinLeaveAndErrors) {
   anon.connect(srv.port());
   anon.request({{"type", "hello"}, {"protocol", 1}});
   EXPECT_ERR(anon.request({{"type", "room.join"}, {"room", room}}), "unauthenticated");
+}
+
+namespace {
+// n new accredited delegates (access codes made by the organiser), logged in on their own sockets.
+std::vector<std::unique_ptr<WsClient>> new_delegates(const ServerProcess& srv, std::int64_t forum, WsClient& org, int n,
+                                                     const std::string& prefix) {
+  std::vector<std::unique_ptr<WsClient>> out;
+  for (int i = 0; i < n; ++i) {
+    json r = org.request({{"type", "access_code.create"}, {"forum", forum}, {"role", "delegate"},
+                          {"name", prefix + " " + std::to_string(i + 1)}});
+    if (code_of(r) != "ok") throw std::runtime_error("access_code.create: " + r.dump());
+    out.push_back(logged_in(srv, forum, r["code"].get<std::string>()));
+  }
+  return out;
+}
+}  // namespace
+
+TEST(Rooms, ManyJoinsInOneTickMakeOnePresencePushPerRoom) {
+  // A long tick, so that the joins below land between two ticks.
+  ServerProcess srv({"--tick-ms", "2000", "--max-msg-rate", "0"});
+  auto forum = forum_of(srv);
+  auto org = logged_in(srv, forum, demo::kOrganiser);
+  json g = org->request({{"type", "forum.get"}, {"forum", forum}});
+  ASSERT_OK(g);
+  auto room = g["programme"]["slots"][1]["workshops"][2]["room"].get<std::int64_t>();
+  auto other_room = g["plenary"].get<std::int64_t>();
+  ASSERT_NE(room, other_room);
+  auto watcher = logged_in(srv, forum, demo::kDelegate);
+  auto elsewhere = logged_in(srv, forum, demo::kDelegate2);
+  ASSERT_OK(elsewhere->request({{"type", "room.join"}, {"room", other_room}}));
+  ASSERT_TRUE(elsewhere->wait_push("presence", 5s));
+  const int n = 8;
+  auto joiners = new_delegates(srv, forum, *org, n, "Tick Joiner");
+
+  ASSERT_OK(watcher->request({{"type", "room.join"}, {"room", room}}));
+  auto first = watcher->wait_push("presence", 5s);  // its own join, at a tick
+  ASSERT_TRUE(first);
+  EXPECT_EQ((*first)["count"], 1);
+  // Right after that tick: n joins, well within the next 2 s.
+  Ids joined_ids;
+  for (auto& j : joiners) {
+    json r = j->request({{"type", "room.join"}, {"room", room}});
+    ASSERT_OK(r);
+    EXPECT_GE(r["count"].get<int>(), 2);
+    EXPECT_EQ(r["present"].size(), r["count"].get<std::size_t>()) << "a small room is listed in full";
+    for (auto& p : r["present"]) joined_ids.push_back(p["delegate"].get<std::int64_t>());
+  }
+  std::sort(joined_ids.begin(), joined_ids.end());
+  joined_ids.erase(std::unique(joined_ids.begin(), joined_ids.end()), joined_ids.end());
+  ASSERT_EQ(joined_ids.size(), static_cast<std::size_t>(n + 1));
+  // Drop the watcher's own id: the push lists the n who joined since its previous push.
+  auto watcher_id = (*first)["joined"][0]["delegate"].get<std::int64_t>();
+  joined_ids.erase(std::find(joined_ids.begin(), joined_ids.end(), watcher_id));
+
+  auto batch = watcher->wait_push("presence", 5s);
+  ASSERT_TRUE(batch) << "no presence push after the joins";
+  EXPECT_EQ((*batch)["count"], n + 1);
+  EXPECT_EQ(ids_in(*batch, "joined"), joined_ids) << batch->dump();
+  EXPECT_EQ(ids_in(*batch, "left"), Ids{});
+  EXPECT_FALSE(batch->contains("event")) << "several changes have no single-change form";
+  EXPECT_EQ((*batch)["seq"].get<int>(), (*first)["seq"].get<int>() + 1);
+  // Every joiner gets that same one push, and nobody gets a second one; the other room nothing.
+  for (auto& j : joiners) {
+    auto p = j->wait_push("presence", 5s);
+    ASSERT_TRUE(p);
+    EXPECT_EQ((*p)["count"], n + 1);
+    EXPECT_EQ(ids_in(*p, "joined"), joined_ids);
+    EXPECT_EQ((*p)["seq"], 1);
+  }
+  std::this_thread::sleep_for(2500ms);  // one more tick
+  EXPECT_EQ(watcher->take_all("presence").size(), 0u);
+  for (auto& j : joiners) EXPECT_EQ(j->take_all("presence").size(), 0u);
+  EXPECT_EQ(elsewhere->take_all("presence").size(), 0u) << "joins in one room pushed to another";
+
+  // A join and a leave within one tick cancel out: no push at all. (First a leave, whose push
+  // marks a tick; the leave and re-join follow right after it.)
+  ASSERT_OK(joiners.front()->request({{"type", "room.leave"}, {"room", room}}));
+  auto marker = watcher->wait_push("presence", 5s);
+  ASSERT_TRUE(marker);
+  EXPECT_EQ((*marker)["count"], n);
+  auto& last = joiners.back();
+  ASSERT_OK(last->request({{"type", "room.leave"}, {"room", room}}));
+  ASSERT_OK(last->request({{"type", "room.join"}, {"room", room}}));
+  std::this_thread::sleep_for(2500ms);
+  EXPECT_EQ(watcher->take_all("presence").size(), 0u) << "a leave and re-join in one tick was pushed";
+}
+
+TEST(Rooms, LargeRoomCarriesTheCountOnly) {
+  ServerProcess srv({"--max-msg-rate", "0"});
+  auto forum = forum_of(srv);
+  auto org = logged_in(srv, forum, demo::kOrganiser);
+  json g = org->request({{"type", "forum.get"}, {"forum", forum}});
+  ASSERT_OK(g);
+  auto room = g["programme"]["slots"][1]["workshops"][2]["room"].get<std::int64_t>();
+  auto watcher = logged_in(srv, forum, demo::kDelegate);
+  ASSERT_OK(watcher->request({{"type", "room.join"}, {"room", room}}));
+  // 100 people is the largest listed room: the watcher and 99 others.
+  auto people = new_delegates(srv, forum, *org, 100, "Crowd");
+  for (int i = 0; i < 99; ++i) {
+    json r = people[i]->request({{"type", "room.join"}, {"room", room}});
+    ASSERT_OK(r);
+    EXPECT_EQ(r["present"].size(), r["count"].get<std::size_t>());
+  }
+  // Wait until the watcher's list says 100 (changes may come in several pushes).
+  std::set<std::int64_t> listed;
+  for (int guard = 0; listed.size() < 100 && guard < 200; ++guard) {
+    auto p = watcher->wait_push("presence", 5s);
+    ASSERT_TRUE(p) << "presence stopped at " << listed.size();
+    ASSERT_TRUE(p->contains("joined")) << "a room of at most 100 is listed: " << p->dump();
+    for (auto id : ids_in(*p, "joined")) listed.insert(id);
+    for (auto id : ids_in(*p, "left")) listed.erase(id);
+    EXPECT_EQ((*p)["count"].get<std::size_t>(), listed.size());
+  }
+  ASSERT_EQ(listed.size(), 100u);
+  // The 101st: the room is no longer listed.
+  json big = people[99]->request({{"type", "room.join"}, {"room", room}});
+  ASSERT_OK(big);
+  EXPECT_EQ(big["count"], 101);
+  EXPECT_TRUE(big["present"].empty()) << big.dump();
+  auto p = watcher->wait_push("presence", 5s);
+  ASSERT_TRUE(p);
+  EXPECT_EQ((*p)["count"], 101);
+  EXPECT_FALSE(p->contains("joined") || p->contains("left") || p->contains("present")) << p->dump();
+  // Back to 100: the push lists everyone, to replace the stale list.
+  ASSERT_OK(people[0]->request({{"type", "room.leave"}, {"room", room}}));
+  auto back = watcher->wait_push("presence", 5s);
+  ASSERT_TRUE(back);
+  EXPECT_EQ((*back)["count"], 100);
+  ASSERT_TRUE(back->contains("present")) << back->dump();
+  EXPECT_EQ((*back)["present"].size(), 100u);
+  EXPECT_FALSE(back->contains("joined"));
+  std::set<std::int64_t> now;
+  for (auto& x : (*back)["present"]) now.insert(x["delegate"].get<std::int64_t>());
+  EXPECT_EQ(now.size(), 100u);
 }
 
 TEST(Rooms, SeededRegisteredDelegateIsNotAccredited) {

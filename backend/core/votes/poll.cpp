@@ -114,11 +114,15 @@ nlohmann::json to_json(const PollSettings& s) {
 Poll::Poll(std::string id, PollSettings settings, std::vector<Voter> roll)
     : id_(std::move(id)), settings_(std::move(settings)), roll_(std::move(roll)) {
   if (auto problem = settings_problem(settings_)) throw std::invalid_argument(*problem);
-  std::set<std::string> delegates;
-  for (const auto& v : roll_)
-    if (v.delegate.empty() || !delegates.insert(v.delegate).second)
+  roll_index_.reserve(roll_.size());
+  for (std::size_t i = 0; i < roll_.size(); ++i)
+    if (roll_[i].delegate.empty() || !roll_index_.emplace(roll_[i].delegate, i).second)
       throw std::invalid_argument("roll delegates must be distinct and non-empty");
-  if (entitled() > kMaxCount) throw std::invalid_argument("total weight out of range");
+  std::set<std::string> units;
+  for (const auto& v : roll_) units.insert(unit_of(v));
+  for (const auto& u : units) entitled_ += weight_of(u);
+  if (entitled_ > kMaxCount) throw std::invalid_argument("total weight out of range");
+  ballot_index_.reserve(units.size());
 }
 
 std::optional<BallotError> Poll::move_to(PollState to) {
@@ -129,13 +133,17 @@ std::optional<BallotError> Poll::move_to(PollState to) {
   return std::nullopt;
 }
 
-const Voter* Poll::find_voter(const std::string& delegate) const {
-  for (const auto& v : roll_)
-    if (v.delegate == delegate) return &v;
-  return nullptr;
+const Voter* Poll::voter(const std::string& delegate) const {
+  auto it = roll_index_.find(delegate);
+  return it == roll_index_.end() ? nullptr : &roll_[it->second];
 }
 
-std::string Poll::unit_of(const Voter& v) const {
+const CastBallot* Poll::ballot_for(const std::string& unit) const {
+  auto it = ballot_index_.find(unit);
+  return it == ballot_index_.end() ? nullptr : &ballots_[it->second];
+}
+
+const std::string& Poll::unit_of(const Voter& v) const {
   return settings_.unit == VoteUnit::delegate ? v.delegate : v.organisation;
 }
 
@@ -144,17 +152,9 @@ std::int64_t Poll::weight_of(const std::string& unit) const {
   return it == settings_.weights.end() ? 1 : it->second;
 }
 
-std::int64_t Poll::entitled() const {
-  std::set<std::string> units;
-  for (const auto& v : roll_) units.insert(unit_of(v));
-  std::int64_t total = 0;
-  for (const auto& u : units) total += weight_of(u);
-  return total;
-}
-
 std::optional<BallotError> Poll::grant_proxy(const std::string& principal, const std::string& holder) {
   if (principal == holder) return err(codes::kBadMessage, "a delegate cannot hold their own proxy");
-  if (!find_voter(principal) || !find_voter(holder))
+  if (!voter(principal) || !voter(holder))
     return err(codes::kNotAllowed, "both principal and holder must be entitled to vote");
   proxies_[principal] = holder;
   return std::nullopt;
@@ -163,9 +163,9 @@ std::optional<BallotError> Poll::grant_proxy(const std::string& principal, const
 std::optional<BallotError> Poll::cast(const std::string& caster, const std::string& voter, const Choice& choice) {
   if (state_ != PollState::open)
     return err(codes::kInvalidState, "poll is " + std::string(to_string(state_)) + ", not open");
-  const Voter* v = find_voter(voter);
+  const Voter* v = this->voter(voter);
   if (!v) return err(codes::kNotAllowed, voter + " is not entitled to vote in this poll");
-  if (!find_voter(caster)) return err(codes::kNotAllowed, caster + " is not entitled to vote in this poll");
+  if (!this->voter(caster)) return err(codes::kNotAllowed, caster + " is not entitled to vote in this poll");
   const bool by_proxy = caster != voter;
   if (by_proxy) {
     auto it = proxies_.find(voter);
@@ -174,24 +174,35 @@ std::optional<BallotError> Poll::cast(const std::string& caster, const std::stri
   }
   if (auto e = validate(settings_.method, settings_.options, choice)) return e;
 
-  const std::string unit = unit_of(*v);
-  auto existing = std::find_if(ballots_.begin(), ballots_.end(), [&](const CastBallot& b) { return b.unit == unit; });
-  if (existing != ballots_.end() && !settings_.revote)
+  const std::string& unit = unit_of(*v);
+  auto existing = ballot_index_.find(unit);
+  if (existing != ballot_index_.end() && !settings_.revote)
     return err(codes::kDuplicate, "a ballot for " + unit + " has already been cast and re-voting is not allowed");
 
   if (by_proxy) {
-    // Count the holder's proxy ballots still counted, not counting the one this would replace.
-    std::set<std::string> principals;
-    for (const auto& b : ballots_)
-      if (b.cast_by == caster && b.voter != caster && b.unit != unit)
-        principals.insert(b.voter);
-    if (static_cast<std::int64_t>(principals.size()) >= settings_.max_proxies)
-      return err(codes::kNotAllowed, caster + " has already cast " + std::to_string(principals.size()) +
+    // The holder's proxy ballots still counted, not counting the one this would replace (one
+    // ballot per unit, and a voter has one unit, so ballots and principals are one to one).
+    auto held_it = proxy_ballots_.find(caster);
+    std::int64_t held = held_it == proxy_ballots_.end() ? 0 : held_it->second;
+    if (existing != ballot_index_.end()) {
+      const CastBallot& old = ballots_[existing->second];
+      if (old.cast_by == caster && is_proxy_ballot(old)) --held;
+    }
+    if (held >= settings_.max_proxies)
+      return err(codes::kNotAllowed, caster + " has already cast " + std::to_string(held) +
                                          " proxy ballots, the limit is " + std::to_string(settings_.max_proxies));
   }
 
   CastBallot b{unit, voter, caster, choice, weight_of(unit), next_seq_++};
-  if (existing != ballots_.end()) ballots_.erase(existing);
+  if (existing != ballot_index_.end()) {
+    // A re-vote: the earlier ballot leaves the box and the later ones move down by one.
+    std::size_t at = existing->second;
+    if (is_proxy_ballot(ballots_[at])) --proxy_ballots_[ballots_[at].cast_by];
+    ballots_.erase(ballots_.begin() + static_cast<std::ptrdiff_t>(at));
+    for (std::size_t i = at; i < ballots_.size(); ++i) ballot_index_[ballots_[i].unit] = i;
+  }
+  if (by_proxy) ++proxy_ballots_[caster];
+  ballot_index_[b.unit] = ballots_.size();
   ballots_.push_back(std::move(b));
   return std::nullopt;
 }

@@ -110,17 +110,20 @@ function meOf(conn) { need(conn, conn.delegate, 'unauthenticated'); return deleg
 function accredited(conn) { const me = meOf(conn); need(conn, me.status === 'accredited', 'not_accredited'); return me; }
 function organiser(conn) { const me = accredited(conn); need(conn, me.roles.includes('organiser'), 'not_allowed'); return me; }
 function roomMembers(roomId) { return [...conns].filter((c) => c.rooms.has(roomId)); }
+function presentCount(roomId) { return new Set(roomMembers(roomId).map((c) => c.delegate)).size; }
+// One change per push, in the server's changes form ({count, joined, left} plus {event, delegate}).
+function presenceMsg(roomId, event, d) {
+  const who = { delegate: d.id, name: d.name, organisation: d.organisation };
+  return { type: 'presence', room: roomId, count: presentCount(roomId), joined: event === 'join' ? [who] : [], left: event === 'leave' ? [who] : [], event, delegate: who };
+}
 function presence(roomId, event, d) {
-  const members = roomMembers(roomId);
-  for (const c of new Set([...members, ...(event === 'leave' ? [] : [])])) {
-    push(c, `room:${roomId}`, { type: 'presence', room: roomId, event, delegate: { delegate: d.id, name: d.name, organisation: d.organisation }, count: members.length });
-  }
+  for (const c of roomMembers(roomId)) push(c, `room:${roomId}`, presenceMsg(roomId, event, d));
 }
 function leaveRoom(conn, roomId) {
   if (!conn.rooms.delete(roomId)) return;
   const d = delegates.get(conn.delegate);
   const stillThere = roomMembers(roomId).some((c) => c.delegate === d.id);
-  if (!stillThere) for (const c of roomMembers(roomId).concat([conn])) push(c, `room:${roomId}`, { type: 'presence', room: roomId, event: 'leave', delegate: { delegate: d.id, name: d.name, organisation: d.organisation }, count: roomMembers(roomId).length });
+  if (!stillThere) for (const c of roomMembers(roomId).concat([conn])) push(c, `room:${roomId}`, presenceMsg(roomId, 'leave', d));
 }
 function findDecl(declId) { const d = declarations.get(declId); need(null, d, 'not_found'); return d; }
 function clauseDecl(clauseId) {
@@ -202,7 +205,7 @@ const H = {
     conn.rooms.add(m.room);
     const present = [...new Map(roomMembers(m.room).map((c) => { const d = delegates.get(c.delegate); return [d.id, { delegate: d.id, name: d.name, organisation: d.organisation }]; })).values()];
     if (!already) setTimeout(() => presence(m.room, 'join', me), 0);
-    return { room: m.room, present };
+    return { room: m.room, count: present.length, present };
   },
   'room.leave'(conn, m) { need(conn, conn.rooms.has(m.room), 'not_found'); leaveRoom(conn, m.room); return {}; },
   'delegate.list'(conn, m) {

@@ -190,6 +190,60 @@ TEST(Poll, ProxyReplacementWithRevotingDoesNotUseAnotherSlot) {
   EXPECT_EQ(p.ballots().size(), 2u);
 }
 
+TEST(Poll, LookupsFollowReVotesAndCopies) {
+  PollSettings s;
+  s.revote = true;
+  s.max_proxies = 1;
+  s.weights = {{"chi", 3}};
+  Poll p = open_poll(s);
+  EXPECT_EQ(p.entitled(), 7);  // five delegates, chi weighs 3
+  ASSERT_NE(p.voter("dev"), nullptr);
+  EXPECT_EQ(p.voter("dev")->organisation, "migrantsB");
+  EXPECT_EQ(p.voter("ghost"), nullptr);
+  for (const char* d : {"ana", "ben", "chi", "dev"}) ASSERT_FALSE(p.cast(d, d, vote("yes")));
+  // A re-vote by ben (second in the box) moves him to the end; every lookup still finds its own.
+  ASSERT_FALSE(p.cast("ben", "ben", vote("no")));
+  ASSERT_EQ(p.ballots().size(), 4u);
+  EXPECT_EQ(p.ballots().back().unit, "ben");
+  for (const char* d : {"ana", "ben", "chi", "dev"}) {
+    const CastBallot* b = p.ballot_for(d);
+    ASSERT_NE(b, nullptr) << d;
+    EXPECT_EQ(b->unit, d);
+  }
+  EXPECT_EQ(p.ballot_for("ben")->choice, vote("no"));
+  EXPECT_EQ(p.ballot_for("chi")->weight, 3);
+  EXPECT_EQ(p.ballot_for("eli"), nullptr);
+  // A proxy ballot replaced by the principal's own vote frees the holder's slot.
+  ASSERT_FALSE(p.grant_proxy("eli", "ana"));
+  ASSERT_FALSE(p.cast("ana", "eli", vote("abstain")));
+  EXPECT_EQ(p.ballot_for("eli")->cast_by, "ana");
+  ASSERT_FALSE(p.cast("eli", "eli", vote("no")));
+  EXPECT_EQ(p.ballot_for("eli")->cast_by, "eli");
+  ASSERT_FALSE(p.grant_proxy("ben", "ana"));
+  EXPECT_EQ(code_of(p.cast("ana", "ben", vote("abstain"))), "ok") << "the holder's one slot was freed";
+  ASSERT_FALSE(p.grant_proxy("dev", "ana"));
+  EXPECT_EQ(code_of(p.cast("ana", "dev", vote("abstain"))), codes::kNotAllowed) << "K = 1 is in use again";
+  // A copy (as the close takes) has its own, consistent lookups.
+  Poll copy = p;
+  ASSERT_FALSE(p.cast("ana", "ana", vote("no")));
+  EXPECT_EQ(copy.ballot_for("ana")->choice, vote("yes"));
+  EXPECT_EQ(p.ballot_for("ana")->choice, vote("no"));
+  EXPECT_EQ(&copy.ballots()[0], copy.ballot_for(copy.ballots()[0].unit));
+}
+
+TEST(Poll, PerOrganisationLookupsUseTheUnit) {
+  PollSettings s;
+  s.unit = VoteUnit::organisation;
+  Poll p = open_poll(s);
+  EXPECT_EQ(p.entitled(), 3);
+  ASSERT_FALSE(p.cast("ben", "ben", vote("yes")));
+  EXPECT_EQ(p.unit_of(*p.voter("ana")), "unionA");
+  ASSERT_NE(p.ballot_for("unionA"), nullptr);
+  EXPECT_EQ(p.ballot_for("unionA")->voter, "ben");
+  EXPECT_EQ(p.ballot_for("ana"), nullptr);  // lookups are by unit
+  EXPECT_EQ(code_of(p.cast("ana", "ana", vote("no"))), codes::kDuplicate);
+}
+
 TEST(Tally, YesNoAbstainWithWeightsAndThreshold) {
   PollSettings s;
   s.threshold = {ThresholdRule::Kind::two_thirds};

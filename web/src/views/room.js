@@ -31,8 +31,13 @@ export async function render({ app, main, params, isCurrent }) {
   const orgName = new Map((data?.organisations || []).map((o) => [o.id, o.name]));
   const title = workshop ? localized('span', workshop.title) : isPlenary ? t('room.plenary') : t('room.title');
 
+  // The room's list: complete in a room of at most 100 people (`listed`), kept live from the
+  // `presence` pushes' changes; a larger room shows its count only.
   const present = new Map(); // delegate id -> {delegate, name, organisation}
+  let count = 0;
+  let listed = true;
   const countEl = h('p', { class: 'count' });
+  const unlistedEl = h('p', { class: 'unlisted', hidden: true }, t('room.unlisted', { limit: 100 }));
   const listEl = h('ul', { class: 'presence', id: 'presence-list', 'aria-labelledby': 'present-h' });
   const changes = h('p', { class: 'visually-hidden', role: 'status', 'aria-live': 'polite' });
   const stateEl = h('p', { class: 'room-state' });
@@ -40,8 +45,9 @@ export async function render({ app, main, params, isCurrent }) {
   let floor = null;
 
   function renderList() {
-    const people = [...present.values()].sort((a, b) => String(a.name).localeCompare(String(b.name)));
-    replace(countEl, tp('room.count', people.length));
+    const people = listed ? [...present.values()].sort((a, b) => String(a.name).localeCompare(String(b.name))) : [];
+    replace(countEl, tp('room.count', listed ? people.length : count));
+    unlistedEl.hidden = listed;
     replace(listEl, people.map((p) => h('li', { dataset: { delegate: p.delegate } },
       h('span', { class: 'person-name' }, p.name),
       p.organisation != null && h('span', { class: 'person-org' }, orgName.get(p.organisation) || (typeof p.organisation === 'string' ? p.organisation : '')),
@@ -60,7 +66,7 @@ export async function render({ app, main, params, isCurrent }) {
     stateEl,
     floorEl,
     h('section', { 'aria-labelledby': 'present-h' },
-      h('h2', { id: 'present-h' }, t('room.present')), countEl, listEl),
+      h('h2', { id: 'present-h' }, t('room.present')), countEl, unlistedEl, listEl),
     changes);
 
   let joined = false;
@@ -71,6 +77,8 @@ export async function render({ app, main, params, isCurrent }) {
       joined = true;
       present.clear();
       for (const p of reply.present || []) present.set(p.delegate, p);
+      count = reply.count ?? present.size;
+      listed = present.size >= count;
       replace(stateEl, t('room.joined'));
       renderList();
     } catch (err) {
@@ -82,14 +90,28 @@ export async function render({ app, main, params, isCurrent }) {
 
   const unsub = [
     app.socket.on('presence', (m) => {
-      if (m.room !== roomId || !m.delegate) return;
-      const p = m.delegate;
-      if (m.event === 'join') {
-        present.set(p.delegate, p);
-        if (!app.me || p.delegate !== app.me.id) replace(changes, t('room.arrived', { name: p.name }));
-      } else if (m.event === 'leave') {
-        present.delete(p.delegate);
-        replace(changes, t('room.left', { name: p.name }));
+      if (m.room !== roomId) return;
+      count = m.count ?? count;
+      const arrived = []; const gone = [];
+      if (Array.isArray(m.present)) {
+        // The room shrank back to a listed size: the full list replaces ours.
+        const before = new Set(present.keys());
+        present.clear();
+        for (const p of m.present) { present.set(p.delegate, p); if (listed && !before.has(p.delegate)) arrived.push(p); }
+        listed = true;
+      } else if (Array.isArray(m.joined) || Array.isArray(m.left)) {
+        for (const p of m.joined || []) { if (!present.has(p.delegate)) arrived.push(p); present.set(p.delegate, p); }
+        for (const p of m.left || []) { if (present.has(p.delegate)) gone.push(p); present.delete(p.delegate); }
+      } else {
+        // A room too large to list: the count only.
+        present.clear();
+        listed = false;
+      }
+      const others = arrived.filter((p) => !app.me || p.delegate !== app.me.id);
+      if (others.length + gone.length === 1) {
+        replace(changes, others.length ? t('room.arrived', { name: others[0].name }) : t('room.left', { name: gone[0].name }));
+      } else if (others.length + gone.length > 1) {
+        replace(changes, tp('room.count', listed ? present.size : count));
       }
       renderList();
     }),
