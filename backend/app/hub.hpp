@@ -234,7 +234,11 @@ private:
   std::shared_ptr<LivePoll> managed_poll(ConnState& c, std::int64_t id, const std::string& action);
   json poll_json(const LivePoll& p, const ConnState* viewer);  // viewer null: the public view
   void push_to_room(std::int64_t room, const json& msg);
+  // push_to_room to at most `limit` connections with ids after `after`; returns the last one
+  // reached when some remain, else 0.
+  std::uint64_t push_to_room_from(std::int64_t room, const json& msg, std::uint64_t after, std::size_t limit);
   void mark_poll_count(std::int64_t poll);
+  void schedule_poll_counts(std::int64_t ms);
   void flush_poll_counts();
   std::map<std::int64_t, std::shared_ptr<LivePoll>> polls_;
   std::set<std::int64_t> dirty_poll_counts_;

@@ -20,7 +20,9 @@
 //   (replacing a ballot would need a link from the voter to it);
 // - named ballots (named_ballots) name the voter and are published with the result;
 // - poll.count (ballots committed, entitled weight) goes to the room's connections at most once
-//   per tick, and at most ten times a second, while the poll is open; it never carries a choice.
+//   per tick, at most ten times a second, and in a room of more than 500 connections at most
+//   5,000 frames a second (a room of 5,000: once a second), while the poll is open, in chunks
+//   of 500 connections per tick; it never carries a choice.
 #include <algorithm>
 #include <optional>
 
@@ -47,6 +49,9 @@ struct Hub::LivePoll {
   std::optional<votes::Poll> poll;                // from the opening on
   std::map<std::int64_t, std::int64_t> proxies;  // principal → holder
   std::int64_t durable = 0;                       // voting units whose ballot is committed
+  // A count going out to the room in chunks: the last connection reached, and what it said.
+  std::uint64_t count_cursor = 0;
+  std::pair<std::int64_t, std::string> count_sent;
   json result;                                    // from the close on
   json created_at, opened_at, closed_at, published_at;
 };
@@ -245,27 +250,51 @@ json Hub::poll_json(const LivePoll& p, const ConnState* viewer) {
   return j;
 }
 
-void Hub::push_to_room(std::int64_t room, const json& msg) {
+void Hub::push_to_room(std::int64_t room, const json& msg) { push_to_room_from(room, msg, 0, SIZE_MAX); }
+
+std::uint64_t Hub::push_to_room_from(std::int64_t room, const json& msg, std::uint64_t after, std::size_t limit) {
   auto it = room_conns_.find(room);
-  if (it == room_conns_.end()) return;
+  if (it == room_conns_.end()) return 0;
   // One serialisation; each connection's frame gets its own room `seq` spliced in front.
   std::string body = msg.dump(-1, ' ', false, json::error_handler_t::replace);
-  for (auto id : it->second) {
-    auto* o = state(id);
+  std::size_t sent = 0;
+  for (auto cit = it->second.upper_bound(after); cit != it->second.end(); ++cit) {
+    if (sent == limit) return *std::prev(cit);
+    auto* o = state(*cit);
     if (!o) continue;
     std::string seq = "{\"seq\":" + std::to_string(++o->rooms[room]) + (body.size() > 2 ? "," : "");
     push_raw(*o, std::make_shared<const std::string>(seq + body.substr(1)));
+    ++sent;
   }
+  return 0;
 }
+
+namespace {
+// A count reaches a room in chunks of this many connections, one chunk per tick, so that acks
+// queued behind it wait for 500 sends, not for the whole room.
+constexpr std::size_t kCountChunk = 500;
+// At most this many count frames a second for one poll: a live display needs no more, and one
+// frame costs the server a send (~10-20 µs) per connection.
+constexpr std::size_t kCountFramesPerSecond = 5000;
+}  // namespace
 
 void Hub::mark_poll_count(std::int64_t poll) {
   bool idle = dirty_poll_counts_.empty();
   dirty_poll_counts_.insert(poll);
   if (!idle || stopping_) return;
+  // At most ten counts a second per poll (never faster than the hub's tick), and at most
+  // kCountFramesPerSecond frames a second: 5,000 people in a room get a count once a second
+  // (5,000 frames a second, not the 250,000 of one per tick).
+  std::size_t conns = 0;
+  if (auto it = polls_.find(poll); it != polls_.end())
+    if (auto rc = room_conns_.find(it->second->room); rc != room_conns_.end()) conns = rc->second.size();
+  schedule_poll_counts(std::max<std::int64_t>(
+      {config_.tick_ms, 100, static_cast<std::int64_t>(conns * 1000 / kCountFramesPerSecond)}));
+}
+
+void Hub::schedule_poll_counts(std::int64_t ms) {
   if (!poll_timer_) poll_timer_ = std::make_unique<boost::asio::steady_timer>(strand_);
-  // At most ten counts a second per poll (never faster than the hub's tick): enough for a live
-  // display, and 5,000 people in a room get 50,000 frames a second rather than 250,000.
-  poll_timer_->expires_after(std::chrono::milliseconds(std::max(config_.tick_ms, 100)));
+  poll_timer_->expires_after(std::chrono::milliseconds(ms));
   poll_timer_->async_wait([this](boost::system::error_code ec) {
     if (ec || stopping_) return;
     flush_poll_counts();
@@ -275,13 +304,20 @@ void Hub::mark_poll_count(std::int64_t poll) {
 void Hub::flush_poll_counts() {
   auto dirty = std::move(dirty_poll_counts_);
   dirty_poll_counts_.clear();
+  std::vector<std::int64_t> changed;
   for (auto id : dirty) {
     auto it = polls_.find(id);
     if (it == polls_.end() || !it->second->poll) continue;
     auto& p = *it->second;
-    push_to_room(p.room, {{"type", "poll.count"}, {"poll", p.id}, {"ballots", p.durable}, {"entitled", p.poll->entitled()},
-                          {"state", p.state}});
+    if (p.count_cursor == 0) p.count_sent = {p.durable, p.state};
+    p.count_cursor = push_to_room_from(p.room, {{"type", "poll.count"}, {"poll", p.id}, {"ballots", p.durable},
+                                                {"entitled", p.poll->entitled()}, {"state", p.state}},
+                                       p.count_cursor, kCountChunk);
+    if (p.count_cursor != 0) dirty_poll_counts_.insert(id);  // the rest of the room next tick
+    else if (p.count_sent != std::pair{p.durable, p.state}) changed.push_back(id);  // moved on meanwhile
   }
+  if (!dirty_poll_counts_.empty()) schedule_poll_counts(config_.tick_ms);
+  for (auto id : changed) mark_poll_count(id);
 }
 
 // ---- handlers -----------------------------------------------------------------------------

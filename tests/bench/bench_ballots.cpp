@@ -19,7 +19,7 @@
 // Also reported: the server's CPU time during the joins and during the ballots, the load
 // generator's own CPU time, and the machine's load average (the 2 cores are shared).
 //
-// usage: bench_ballots [--delegates 5000] [--spread 5] [--threads 2] [--no-spread-addresses]
+// usage: bench_ballots [--delegates 5000] [--spread 5] [--threads 2] [--no-spread-addresses] [--perf FILE]
 // Prints "bench_ballots: metric = value unit" lines and one JSON line.
 #include "bench_common.hpp"
 
@@ -120,6 +120,7 @@ int main(int argc, char** argv) {
   int n = 5000, threads = 2;
   double spread = 5;
   bool spread_addresses = true;
+  std::string perf_out;  // --perf FILE: `perf record` of the server during the ballots only
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string(); };
@@ -127,8 +128,9 @@ int main(int argc, char** argv) {
     else if (a == "--spread") spread = std::stod(next());
     else if (a == "--threads") threads = std::stoi(next());
     else if (a == "--no-spread-addresses") spread_addresses = false;
+    else if (a == "--perf") perf_out = next();
     else {
-      std::cerr << "usage: bench_ballots [--delegates 5000] [--spread 5] [--threads 2] [--no-spread-addresses]\n";
+      std::cerr << "usage: bench_ballots [--delegates 5000] [--spread 5] [--threads 2] [--no-spread-addresses] [--perf FILE]\n";
       return 2;
     }
   }
@@ -254,6 +256,18 @@ int main(int argc, char** argv) {
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   for (auto& v : voters) v->counts = 0;
+  pid_t perf = -1;
+  if (!perf_out.empty()) {
+    // Samples the server (with DWARF call stacks) from here until the last ballot is counted.
+    perf = fork();
+    if (perf == 0) {
+      std::string pid = std::to_string(server.pid());
+      execlp("perf", "perf", "record", "-q", "-F", "999", "--call-graph", "dwarf,32768", "-p", pid.c_str(), "-o",
+             perf_out.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(700));
+  }
   double cpu0 = cpu_seconds(server.pid()), self0 = self_cpu_seconds(), load0 = loadavg1();
 
   // The ballots: voter k sends at t0 + k * spread / n.
@@ -280,6 +294,11 @@ int main(int argc, char** argv) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   double cpu1 = cpu_seconds(server.pid()), self1 = self_cpu_seconds(), load1 = loadavg1();
+  if (perf > 0) {
+    kill(perf, SIGINT);
+    int status;
+    waitpid(perf, &status, 0);
+  }
   long rss_after = rss_kib(server.pid()), hwm = proc_status_kib(server.pid(), "VmHWM");
 
   std::vector<double> lat;
