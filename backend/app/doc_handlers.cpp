@@ -1,6 +1,9 @@
 // Live drafting of one text document: open (and resume), ops, close, cursors, and the fan-out
 // of committed ops to subscribers in batches per tick.
+#include <algorithm>
 #include <chrono>
+#include <unordered_map>
+#include <vector>
 
 #include "app/hub.hpp"
 #include "core/drafting/phase.hpp"
@@ -150,7 +153,7 @@ void Hub::submit_op(ConnState& c, const Reply& reply, std::int64_t id, std::int6
   }
   ops_++;
   std::int64_t rev = entry->rev;
-  std::string op_text = ot::to_json(entry->op).dump();
+  std::string op_text(entry->op_json());
   bool snapshot = rev - live->snapshot_rev >= Documents::kSnapshotEvery;
   std::string snap_text = snapshot ? d.text() : std::string();
   if (snapshot) live->snapshot_rev = rev;
@@ -160,15 +163,16 @@ void Hub::submit_op(ConnState& c, const Reply& reply, std::int64_t id, std::int6
   std::string lang = live->lang;
   commit(
       reply,
-      [=](store::Db& db) {
-        db.prepare("INSERT INTO doc_ops(doc, rev, op, opid, author, at) VALUES(?,?,?,?,?,?)")
+      [=, op_text = std::move(op_text), snap_text = std::move(snap_text), lang = std::move(lang)](store::Db& db) {
+        static const std::string insert_op = "INSERT INTO doc_ops(doc, rev, op, opid, author, at) VALUES(?,?,?,?,?,?)";
+        db.prepare(insert_op)
             .bind(1, id).bind(2, rev).bind(3, op_text).bind(4, opid).bind(5, author).bind(6, now_s()).run();
         if (snapshot) db.prepare("INSERT OR REPLACE INTO doc_snapshots(doc, rev, text) VALUES(?,?,?)").bind(1, id).bind(2, rev).bind(3, snap_text).run();
         if (check_stale)
           db.prepare("UPDATE docs SET status='stale' WHERE clause=? AND lang<>? AND status='current'").bind(1, clause).bind(2, lang).run();
         return json();
       },
-      [=, this](json) {
+      [this, reply, id, rev, check_stale](json) {
         LiveDoc* l = docs_.get(reader_, id);
         if (l->committed < rev && rev <= l->doc->rev()) l->committed = rev;
         dirty_docs_.insert(id);
@@ -248,13 +252,61 @@ void Hub::flush_docs() {
   for (auto id : dirty_docs_) {
     auto it = docs_.all().find(id);
     if (it == docs_.all().end()) continue;
-    auto subs = it->second->subscribers;
+    LiveDoc& live = *it->second;
+    const auto& d = *live.doc;
+    const std::int64_t upto = live.committed;
+    auto subs = live.subscribers;
+    // The ops after the earliest revision a subscriber is at, serialised once: a subscriber at
+    // revision `from` gets the tail of `body` that starts at at[from - first]. Those with their
+    // own ops in its range (an ack still waiting for an earlier reply) go the long way.
+    std::int64_t first = upto;
     for (auto conn : subs) {
       auto* c = state(conn);
       if (!c) continue;
       auto sit = c->docs.find(id);
       if (sit == c->docs.end()) continue;
-      flush_doc_sub(*c, id, sit->second, it->second->committed, true);
+      std::int64_t from = sit->second.sent_rev;
+      if (from < upto && from >= d.oldest_rev()) first = std::min(first, from);
+    }
+    std::string body;
+    std::vector<std::size_t> at;
+    std::unordered_map<std::uint64_t, std::int64_t> last_own;  // origin → its newest op in the range
+    if (first < upto) {
+      at.reserve(static_cast<std::size_t>(upto - first));
+      for (std::int64_t r = first + 1; r <= upto; ++r) {
+        const auto* e = d.entry(r);
+        at.push_back(body.size());
+        body += e->wire;
+        body += ',';
+        last_own[e->origin] = r;
+      }
+    }
+    const std::string doc_s = std::to_string(id);
+    for (auto conn : subs) {
+      auto* c = state(conn);
+      if (!c) continue;
+      auto sit = c->docs.find(id);
+      if (sit == c->docs.end()) continue;
+      DocSub& sub = sit->second;
+      std::int64_t from = sub.sent_rev;
+      if (from >= upto) continue;
+      auto own = last_own.find(conn);
+      if (from < first || (own != last_own.end() && own->second > from)) {
+        flush_doc_sub(*c, id, sub, upto, true);
+        continue;
+      }
+      const std::size_t off = at[static_cast<std::size_t>(from - first)];
+      std::string frame;
+      frame.reserve(body.size() - off + 64);
+      frame += "{\"type\":\"doc.ops\",\"seq\":";
+      frame += std::to_string(++sub.seq);
+      frame += ",\"doc\":";
+      frame += doc_s;
+      frame += ",\"ops\":[";
+      frame.append(body, off, body.size() - off - 1);  // without the trailing comma
+      frame += "]}";
+      sub.sent_rev = upto;
+      push_raw(*c, std::make_shared<const std::string>(std::move(frame)));
     }
   }
   dirty_docs_.clear();

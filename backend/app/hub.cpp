@@ -215,9 +215,36 @@ ConnState* Hub::state(std::uint64_t conn) {
   return it == conns_.end() ? nullptr : &it->second;
 }
 
+void Hub::to_strand(std::function<void()> fn) {
+  bool post;
+  {
+    std::lock_guard lock(inbox_mu_);
+    post = inbox_.empty();  // else a drain is already posted and will take this one too
+    inbox_.push_back(std::move(fn));
+  }
+  if (post) boost::asio::post(strand_, [this] { drain_inbox(); });
+}
+
+void Hub::drain_inbox() {
+  // The two vectors trade places, so both keep their capacity (no regrowth per batch).
+  thread_local std::vector<std::function<void()>> batch;
+  {
+    std::lock_guard lock(inbox_mu_);
+    batch.swap(inbox_);
+  }
+  for (auto& fn : batch) {
+    try {
+      fn();
+    } catch (const std::exception&) {
+      errors_++;  // handlers answer their own errors; nothing escapes to stop the strand
+    }
+  }
+  batch.clear();
+}
+
 void Hub::connection_opened(std::shared_ptr<Connection> conn) {
   connections_++;
-  boost::asio::post(strand_, [this, conn = std::move(conn)]() mutable {
+  to_strand([this, conn = std::move(conn)]() mutable {
     auto id = conn->id();
     log::info("connection.open", {{"conn", id}, {"remote", conn->remote()}});
     conns_[id].conn = std::move(conn);
@@ -226,7 +253,7 @@ void Hub::connection_opened(std::shared_ptr<Connection> conn) {
 
 void Hub::connection_closed(std::uint64_t id) {
   connections_--;
-  boost::asio::post(strand_, [this, id] {
+  to_strand([this, id] {
     auto* c = state(id);
     if (!c) return;
     json f = {{"conn", id}};
@@ -245,7 +272,7 @@ void Hub::connection_closed(std::uint64_t id) {
 
 void Hub::frame_rejected(std::uint64_t id, std::string code, std::string message) {
   messages_in_++;
-  boost::asio::post(strand_, [this, id, code = std::move(code), message = std::move(message)] {
+  to_strand([this, id, code = std::move(code), message = std::move(message)] {
     auto* c = state(id);
     if (!c) return;
     errors_++;
@@ -263,7 +290,7 @@ void Hub::frame_received(std::uint64_t id, std::string text) {
   } catch (const json::exception& e) {  // parse errors and number overflows alike
     parse_error = e.what();
   }
-  boost::asio::post(strand_, [this, id, msg = std::move(msg), parse_error = std::move(parse_error)]() mutable {
+  to_strand([this, id, msg = std::move(msg), parse_error = std::move(parse_error)]() mutable {
     auto* c = state(id);
     if (!c) return;
     if (c->busy) {
@@ -322,10 +349,12 @@ void Hub::dispatch(ConnState& c, const std::string& type, const json& msg, const
 void Hub::release(std::uint64_t conn, std::uint64_t slot, std::function<void(ConnState&)> fn) {
   auto* c = state(conn);
   if (!c) return;
-  c->ready[slot] = std::move(fn);
-  while (!c->ready.empty() && c->ready.begin()->first == c->first_unsent) {
-    auto f = std::move(c->ready.begin()->second);
-    c->ready.erase(c->ready.begin());
+  if (slot != c->first_unsent) {
+    c->ready[slot] = std::move(fn);  // an earlier reply is still pending: wait for it
+    return;
+  }
+  // Its turn (the usual case): send it, then every reply that was waiting for it.
+  for (auto f = std::move(fn);;) {
     std::uint64_t done = c->first_unsent++;
     f(*c);
     c = state(conn);
@@ -340,6 +369,9 @@ void Hub::release(std::uint64_t conn, std::uint64_t slot, std::function<void(Con
         if (!c) return;
       }
     }
+    if (c->ready.empty() || c->ready.begin()->first != c->first_unsent) return;
+    f = std::move(c->ready.begin()->second);
+    c->ready.erase(c->ready.begin());
   }
 }
 
@@ -356,7 +388,9 @@ void Hub::commit(const Reply& reply, store::Committer::Work work, std::function<
                  std::function<void()> on_fail) {
   in_flight_++;
   committer_.submit(std::move(work), [this, reply, then = std::move(then), on_fail = std::move(on_fail)](store::Outcome o) mutable {
-    boost::asio::post(strand_, [this, reply, then = std::move(then), on_fail = std::move(on_fail), o = std::move(o)]() mutable {
+    // The Committer calls this for each mutation of a batch in turn; the batch reaches the
+    // strand in one drain.
+    to_strand([this, reply, then = std::move(then), on_fail = std::move(on_fail), o = std::move(o)]() mutable {
       in_flight_--;
       if (!o.ok) {
         errors_++;

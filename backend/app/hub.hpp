@@ -14,10 +14,12 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "app/connection.hpp"
 #include "app/documents.hpp"
@@ -318,6 +320,13 @@ private:
   std::map<std::string, Handler> handlers_;
   std::map<std::int64_t, std::string> phases_;          // declaration → phase (cache)
   std::set<std::int64_t> clauses_without_current_;      // clauses known to have no `current` translation
+
+  // Work handed to the strand from other threads (sessions' frames, commit completions), in
+  // the order it was handed over; one post drains everything queued by then.
+  void to_strand(std::function<void()> fn);
+  void drain_inbox();
+  std::mutex inbox_mu_;
+  std::vector<std::function<void()>> inbox_;
 };
 
 }  // namespace plenary::app

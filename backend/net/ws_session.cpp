@@ -1,6 +1,9 @@
 #include "net/ws_session.hpp"
 
 #include <atomic>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
 #include "app/hub.hpp"
 
@@ -110,20 +113,45 @@ void WsSession::on_read(beast::error_code ec, std::size_t n) {
 }
 
 void WsSession::send(std::shared_ptr<const std::string> frame) {
-  boost::asio::post(ws_.get_executor(), [self = shared_from_this(), frame = std::move(frame)]() mutable {
-    if (self->closing_ || self->closed_) return;
-    self->queued_bytes_ += frame->size();
-    self->queue_.push_back(std::move(frame));
-    if (self->queued_bytes_ > self->config_.max_queue) {
-      self->queue_.clear();
-      self->queued_bytes_ = 0;
-      self->close_reason_ = websocket::close_reason(websocket::close_code::policy_error, "slow_consumer");
-      self->closing_ = true;
-      if (!self->writing_) self->start_close();
-      return;
+  // One post per burst: whoever finds the outbox empty posts the handler that empties it.
+  bool post;
+  {
+    std::lock_guard lock(outbox_mu_);
+    post = outbox_.empty();
+    outbox_.push_back(std::move(frame));
+  }
+  if (post) boost::asio::post(ws_.get_executor(), [self = shared_from_this()] { self->take_outbox(); });
+}
+
+void WsSession::take_outbox() {
+  // The two vectors trade places, so both keep their capacity.
+  thread_local std::vector<std::shared_ptr<const std::string>> frames;
+  {
+    std::lock_guard lock(outbox_mu_);
+    frames.swap(outbox_);
+  }
+  for (auto& f : frames) {
+    if (closing_ || closed_) break;
+    queued_bytes_ += f->size();
+    queue_.push_back(std::move(f));
+  }
+  frames.clear();
+  if (closing_ || closed_) return;
+  if (queued_bytes_ > config_.max_queue) {
+    // Drop what waits, but not the frame being written: its buffer must outlive the write.
+    if (writing_) {
+      queue_.erase(queue_.begin() + 1, queue_.end());
+      queued_bytes_ = queue_.front()->size();
+    } else {
+      queue_.clear();
+      queued_bytes_ = 0;
     }
-    if (!self->writing_) self->write_next();
-  });
+    close_reason_ = websocket::close_reason(websocket::close_code::policy_error, "slow_consumer");
+    closing_ = true;
+    if (!writing_) start_close();
+    return;
+  }
+  if (!writing_) write_next();
 }
 
 void WsSession::close(int code, std::string reason) {
@@ -135,11 +163,23 @@ void WsSession::close(int code, std::string reason) {
   });
 }
 
+void WsSession::set_cork(bool on) {
+#ifdef TCP_CORK
+  int v = on ? 1 : 0;
+  ::setsockopt(beast::get_lowest_layer(ws_).socket().native_handle(), IPPROTO_TCP, TCP_CORK, &v, sizeof v);
+#endif
+  corked_ = on;
+}
+
 void WsSession::write_next() {
   if (queue_.empty()) {
+    if (corked_) set_cork(false);  // with TCP_NODELAY, uncorking sends what is held at once
     if (closing_) start_close();
     return;
   }
+  // A burst (more than one frame waiting) goes out corked: each write only fills the socket
+  // buffer, and full segments leave instead of one segment (and one wake-up) per frame.
+  if (!corked_ && queue_.size() > 1) set_cork(true);
   writing_ = true;
   ws_.text(true);
   ws_.async_write(boost::asio::buffer(*queue_.front()),
@@ -150,6 +190,7 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) {
     queue_.clear();
+    queued_bytes_ = 0;
     return;
   }
   queued_bytes_ -= queue_.front()->size();

@@ -1,15 +1,20 @@
 // One WebSocket client connection (Beast's one-session-per-connection shape).
-// Invariants: all of the session's state is touched only on its own strand; frames are written
-// one at a time in the order send() was called; at most Config::max_queue bytes wait for a slow
-// reader, past which the socket is closed with a reason; every inbound frame reaches the Hub
-// as exactly one call (a message, or a frame-level error), so every frame gets one answer.
+// Invariants: all of the session's state is touched only on its own strand, except the outbox
+// (guarded by its mutex), where send() leaves frames from any thread and which one posted
+// handler at a time moves to the write queue; frames are written one at a time in the order
+// send() was called, and a burst of queued frames is corked (TCP_CORK) so that it leaves in
+// full segments, uncorked as soon as the queue is empty; at most Config::max_queue bytes wait
+// for a slow reader, past which the socket is closed with a reason; every inbound frame reaches
+// the Hub as exactly one call (a message, or a frame-level error), so every frame gets one answer.
 #pragma once
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 #include "app/connection.hpp"
 #include "net/config.hpp"
@@ -37,7 +42,9 @@ private:
   void on_accept(beast::error_code ec);
   void do_read();
   void on_read(beast::error_code ec, std::size_t n);
+  void take_outbox();
   void write_next();
+  void set_cork(bool on);
   void on_write(beast::error_code ec, std::size_t n);
   void start_close();
   bool take_token();
@@ -48,9 +55,12 @@ private:
   const Config& config_;
   std::string remote_;
   std::uint64_t id_;
+  std::mutex outbox_mu_;
+  std::vector<std::shared_ptr<const std::string>> outbox_;  // sent, not yet in queue_
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
   bool writing_ = false;
+  bool corked_ = false;
   bool open_ = false;
   bool closing_ = false;
   bool closed_ = false;

@@ -5,9 +5,9 @@
 # (Latin, Arabic, Devanagari in fonts-noto-core; Chinese, Japanese, Korean in fonts-noto-cjk)
 # and pandoc (DOCX/ODT). Tests read the exports back with poppler-utils (pdftotext),
 # libxml2-utils (xmllint against the Akoma Ntoso schema) and unzip. The nginx test runs Debian's
-# nginx in front of the server.
-PLENARY_BUILD_PACKAGES="g++ cmake ninja-build pkg-config libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libsodium-dev libssl-dev libpango1.0-dev libcairo2-dev"
-PLENARY_RUNTIME_PACKAGES="apertium apertium-eng-spa apertium-fr-es apertium-es-pt fonts-noto-core fonts-noto-cjk pandoc"
+# nginx in front of the server. jemalloc: the server's allocator (linked where installed).
+PLENARY_BUILD_PACKAGES="g++ cmake ninja-build pkg-config libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libsodium-dev libssl-dev libpango1.0-dev libcairo2-dev libjemalloc-dev"
+PLENARY_RUNTIME_PACKAGES="libjemalloc2 apertium apertium-eng-spa apertium-fr-es apertium-es-pt fonts-noto-core fonts-noto-cjk pandoc"
 PLENARY_TEST_PACKAGES="libgtest-dev chromium fonts-noto-core clang libclang-rt-14-dev poppler-utils libxml2-utils unzip nginx"
 
 plenary_need_node() {

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -109,6 +110,19 @@ inline double cpu_seconds(pid_t pid) {
     if (i == 15) st = std::stoull(f);
   }
   return double(ut + st) / double(sysconf(_SC_CLK_TCK));
+}
+
+// Seconds the threads of a process (now alive) spent runnable but waiting for a CPU (the
+// second field of /proc/PID/task/TID/schedstat): how much the machine's other load delayed it.
+inline double runq_wait_seconds(pid_t pid) {
+  double total = 0;
+  std::error_code ec;
+  for (const auto& t : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    std::ifstream in(t.path() / "schedstat");
+    unsigned long long run = 0, wait = 0;
+    if (in >> run >> wait) total += double(wait) / 1e9;
+  }
+  return total;
 }
 
 inline double self_cpu_seconds() {

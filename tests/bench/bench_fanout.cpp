@@ -22,6 +22,7 @@
 #include <optional>
 #include <random>
 #include <atomic>
+#include <charconv>
 #include <climits>
 
 #include "core/ot/text_op.hpp"
@@ -386,12 +387,15 @@ struct Run {
     }
   }
 
-  void incoming(Author& a, const Entry& e, Clock::time_point now) {
+  void incoming(Author& a, Entry& e, Clock::time_point now) {
     // Latency by opid "a<i>-<k>".
     if (e.opid.size() > 1 && e.opid[0] == 'a') {
-      auto dash = e.opid.find('-');
-      int who = std::atoi(std::string(e.opid.substr(1, dash - 1)).c_str());
-      long k = std::atol(std::string(e.opid.substr(dash + 1)).c_str());
+      const char* p = e.opid.data();
+      const char* end = p + e.opid.size();
+      int who = -1;
+      long k = -1;
+      auto r = std::from_chars(p + 1, end, who);
+      if (r.ec == std::errc() && r.ptr < end && *r.ptr == '-') std::from_chars(r.ptr + 1, end, k);
       if (who >= 0 && who < static_cast<int>(all->size()) && k >= 0 && k < (*all)[who]->sent_cap) {
         std::int64_t t = (*all)[who]->sent_ns[k].load(std::memory_order_acquire);
         if (t) {
@@ -401,7 +405,7 @@ struct Run {
       }
     }
     if (e.rev != a.rev + 1) error("revision gap: have " + std::to_string(a.rev) + ", got " + std::to_string(e.rev));
-    ot::Op o = e.op;
+    ot::Op o = std::move(e.op);
     if (a.inflight) {
       ot::Op o2 = ot::transform(o, *a.inflight, ot::Side::Right);
       a.inflight = ot::transform(*a.inflight, o, ot::Side::Left);
@@ -438,7 +442,7 @@ struct FanResult {
   Histogram* peer = nullptr;
   Histogram* ack = nullptr;
   std::uint64_t deliveries = 0, sent = 0, edits = 0, composed = 0, errors = 0, resets = 0;
-  double server_cpu = 0, client_cpu = 0;
+  double server_cpu = 0, client_cpu = 0, server_wait = 0, client_wait = 0;
   long server_rss_kib = 0, server_rss_before_kib = 0;
   bool converged = false;
   std::size_t final_len = 0;
@@ -521,6 +525,7 @@ json run_fanout(int n_authors, double seconds, double rate, int threads) {
   res.authors = n_authors;
   res.server_rss_before_kib = rss_kib(server.pid());
   double scpu0 = cpu_seconds(server.pid()), ccpu0 = self_cpu_seconds();
+  double swait0 = runq_wait_seconds(server.pid()), cwait0 = runq_wait_seconds(getpid());
   {
     std::mt19937_64 prng(7);
     std::uniform_int_distribution<long> phase(0, period.count() * 1000 - 1);
@@ -541,6 +546,8 @@ json run_fanout(int n_authors, double seconds, double rate, int threads) {
   res.seconds = seconds_since(t0);
   res.server_cpu = cpu_seconds(server.pid()) - scpu0;
   res.client_cpu = self_cpu_seconds() - ccpu0;
+  res.server_wait = runq_wait_seconds(server.pid()) - swait0;
+  res.client_wait = runq_wait_seconds(getpid()) - cwait0;
   res.server_rss_kib = rss_kib(server.pid());
 
   // Drain: every op acknowledged and every author at the final revision.
@@ -628,6 +635,9 @@ json run_fanout(int n_authors, double seconds, double rate, int threads) {
               "load generator CPU = %.2f s (%.0f %% of one core)\n",
               res.server_cpu, 100 * res.server_cpu / res.seconds, res.server_rss_kib, res.server_rss_before_kib,
               res.client_cpu, 100 * res.client_cpu / res.seconds);
+  std::printf("bench_fanout:   waiting for a CPU while runnable (the machine's other load): server %.2f s, "
+              "load generator %.2f s (summed over threads)\n",
+              res.server_wait, res.client_wait);
   std::printf("bench_fanout:   drained in %.2f s after typing stopped%s\n", drain_s, drained ? "" : " (TIMEOUT)");
   std::printf("bench_fanout:   converged = %s; errors = %llu, doc.reset = %llu, slow parses = %llu%s%s\n",
               res.converged ? "yes" : "NO", (unsigned long long)run.errors, (unsigned long long)run.resets,
@@ -653,6 +663,8 @@ json run_fanout(int n_authors, double seconds, double rate, int threads) {
           {"server_cpu_s", res.server_cpu},
           {"server_rss_kib", res.server_rss_kib},
           {"client_cpu_s", res.client_cpu},
+          {"server_runq_wait_s", res.server_wait},
+          {"client_runq_wait_s", res.client_wait},
           {"final_rev", res.final_rev},
           {"converged", res.converged},
           {"drained", drained},

@@ -35,7 +35,7 @@ Trace load_trace(const std::string& path) {
 
 struct Result {
   std::size_t window = 0, ops = 0;
-  double seconds = 0, ops_per_s = 0, server_cpu = 0, client_cpu = 0;
+  double seconds = 0, ops_per_s = 0, server_cpu = 0, client_cpu = 0, server_wait = 0;
   long server_rss_kib = 0;
   bool text_ok = false;
   std::string error;
@@ -158,7 +158,7 @@ Result replay(Server& server, const Trace& trace, std::size_t limit, std::size_t
     frames.push_back(m.dump());
   }
 
-  double scpu0 = cpu_seconds(server.pid()), ccpu0 = self_cpu_seconds();
+  double scpu0 = cpu_seconds(server.pid()), ccpu0 = self_cpu_seconds(), swait0 = runq_wait_seconds(server.pid());
   auto t0 = Clock::now();
   Replayer r(ioc, ws, frames, window);
   r.run();
@@ -166,6 +166,7 @@ Result replay(Server& server, const Trace& trace, std::size_t limit, std::size_t
   res.seconds = seconds_since(t0);
   res.server_cpu = cpu_seconds(server.pid()) - scpu0;
   res.client_cpu = self_cpu_seconds() - ccpu0;
+  res.server_wait = runq_wait_seconds(server.pid()) - swait0;
   res.server_rss_kib = rss_kib(server.pid());
   res.ops = r.acked();
   res.ops_per_s = res.ops / res.seconds;
@@ -241,14 +242,15 @@ int main(int argc, char** argv) {
     bool ok = true;
     for (auto w : windows) {
       Result r = replay(server, trace, n, w, timeout_s, expected);
-      std::printf("bench_ws_replay: window = %zu ops: %zu ops in %.3f s = %.0f ops/s (server CPU %.2f s, client CPU %.2f s, "
-                  "server RSS %ld KiB) final text %s\n",
-                  w, r.ops, r.seconds, r.ops_per_s, r.server_cpu, r.client_cpu, r.server_rss_kib,
+      std::printf("bench_ws_replay: window = %zu ops: %zu ops in %.3f s = %.0f ops/s (server CPU %.2f s = %.1f us/op, "
+                  "client CPU %.2f s, server threads waiting for a CPU %.2f s, server RSS %ld KiB) final text %s\n",
+                  w, r.ops, r.seconds, r.ops_per_s, r.server_cpu, 1e6 * r.server_cpu / std::max<std::size_t>(1, r.ops),
+                  r.client_cpu, r.server_wait, r.server_rss_kib,
                   r.text_ok ? "matches endContent" : ("MISMATCH: " + r.error).c_str());
       std::fflush(stdout);
       ok = ok && r.text_ok;
       all.push_back({{"window", w}, {"ops", r.ops}, {"seconds", r.seconds}, {"ops_per_s", r.ops_per_s},
-                     {"server_cpu_s", r.server_cpu}, {"client_cpu_s", r.client_cpu},
+                     {"server_cpu_s", r.server_cpu}, {"client_cpu_s", r.client_cpu}, {"server_runq_wait_s", r.server_wait},
                      {"server_rss_kib", r.server_rss_kib}, {"text_ok", r.text_ok}, {"error", r.error}});
     }
     json out = {{"bench", "ws_replay"}, {"at", utc_now()}, {"trace", "automerge-paper"}, {"patches", n},

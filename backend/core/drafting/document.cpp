@@ -1,6 +1,5 @@
 #include "core/drafting/document.hpp"
 
-#include <nlohmann/json.hpp>
 
 namespace plenary::drafting {
 
@@ -20,8 +19,21 @@ std::optional<std::int64_t> Document::rev_of(const std::string& opid) const {
 
 void Document::record(ot::Op op, const std::string& opid, std::int64_t author, std::uint64_t origin) {
   ++rev_;
-  nlohmann::json wire = {{"rev", rev_}, {"op", ot::to_json(op)}, {"opid", opid}, {"by", author}};
-  history_.push_back(HistoryEntry{rev_, std::move(op), opid, author, origin, wire.dump()});
+  // The keys in the order nlohmann::json writes an object (sorted), as before.
+  std::string wire;
+  wire.reserve(64 + opid.size());
+  wire += "{\"by\":";
+  wire += std::to_string(author);
+  wire += ",\"op\":";
+  const std::size_t op_at = wire.size();
+  ot::append_json(wire, op);
+  const std::size_t op_len = wire.size() - op_at;
+  wire += ",\"opid\":";
+  ot::append_json_string(wire, opid);
+  wire += ",\"rev\":";
+  wire += std::to_string(rev_);
+  wire += '}';
+  history_.push_back(HistoryEntry{rev_, std::move(op), opid, author, origin, std::move(wire), op_at, op_len});
   if (history_.size() > history_limit_) history_.pop_front();
   opids_[opid] = rev_;
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "core/ot/text_doc.hpp"
@@ -22,7 +23,9 @@ struct HistoryEntry {
   std::string opid;
   std::int64_t author;
   std::uint64_t origin;  // an opaque tag of where the op came from (the shell's connection id)
-  std::string wire;      // {"rev":..,"op":..,"opid":..,"by":..} serialised once, for fan-out
+  std::string wire;      // {"by":..,"op":..,"opid":..,"rev":..} serialised once, for fan-out
+  std::size_t op_at = 0, op_len = 0;  // where the op's JSON sits in `wire`
+  std::string_view op_json() const { return std::string_view(wire).substr(op_at, op_len); }
 };
 
 // Why an op was refused: code is "bad_op" or "bad_revision".

@@ -232,6 +232,56 @@ nlohmann::json to_json(const Op& op) {
   return j;
 }
 
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the pending run of bytes copied as they are
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 0xF];
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out += '"';
+}
+
+void append_json(std::string& out, const Op& op) {
+  out += '[';
+  bool first = true;
+  for (const Component& c : op) {
+    if (!first) out += ',';
+    first = false;
+    switch (c.kind) {
+      case Kind::Skip: out += std::to_string(c.n); break;
+      case Kind::Insert: append_json_string(out, c.text); break;
+      case Kind::Delete:
+        out += "{\"d\":";
+        if (c.text.empty()) {
+          out += std::to_string(c.n);
+        } else {
+          append_json_string(out, c.text);
+        }
+        out += '}';
+        break;
+    }
+  }
+  out += ']';
+}
+
 void check(const Op& op) {
   for (std::size_t i = 0; i < op.size(); ++i) {
     const Component& c = op[i];

@@ -125,6 +125,13 @@ Op parse(const nlohmann::json& j);
 // The JSON form: N, "text", {"d":N} or {"d":"text"}. Canonical when `op` is normalized.
 nlohmann::json to_json(const Op& op);
 
+// Appends the JSON text of `op` to `out`, exactly as to_json(op).dump() writes it, without
+// building the JSON value (the server serialises every op it applies once, on this path).
+void append_json(std::string& out, const Op& op);
+
+// Appends `s` (valid UTF-8) as a JSON string, escaped as nlohmann::json's dump() escapes it.
+void append_json_string(std::string& out, std::string_view s);
+
 // Checks a programmatically built op against the component invariants (throws OpError).
 // Counts code points but does not re-validate UTF-8 (parse and the factories already did).
 void check(const Op& op);

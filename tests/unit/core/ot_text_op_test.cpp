@@ -156,5 +156,28 @@ TEST(OtTextDoc, EditsAcrossTheGap) {
   EXPECT_EQ(doc.length_cp(), 0U);
 }
 
+TEST(OtTextOp, AppendJsonWritesWhatDumpWrites) {
+  // Every escape nlohmann::json writes, multi-byte text, DEL, and each component kind.
+  std::string ctl;
+  for (int c = 1; c < 0x20; ++c) ctl += static_cast<char>(c);
+  const std::vector<Op> ops = {
+      Op{},
+      op_of(R"([5])"),
+      op_of(R"(["plain"])"),
+      op_of(R"([3, {"d": 2}, "hi"])"),
+      op_of(R"([{"d": "x\"y\\z"}, "tab\there\nnew\rline\bb\ff"])"),
+      Op{Component::insert(ctl + "\x7f" + kEmoji + "\xc3\xa9\"\\/")},
+      Op{Component::skip(1ULL << 40), Component::del_text(kEmoji + "\x01"), Component::del(7)},
+  };
+  for (const Op& op : ops) {
+    std::string out = "prefix";
+    append_json(out, op);
+    EXPECT_EQ(out, "prefix" + to_json(op).dump());
+  }
+  std::string s;
+  append_json_string(s, "a\"b\\c\x1f" + kEmoji);
+  EXPECT_EQ(s, json("a\"b\\c\x1f" + kEmoji).dump());
+}
+
 }  // namespace
 }  // namespace plenary::ot
