@@ -200,6 +200,7 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
 
 void WsSession::start_close() {
   if (closed_ || !open_) return;
+  if (corked_) set_cork(false);  // the close frame must not wait for the cork's timer
   ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {
     if (!self->closed_) {
       self->closed_ = true;
