@@ -5,6 +5,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <set>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <thread>
 
 #include "common.hpp"
@@ -156,10 +158,11 @@ TEST(Fanout, SubscriberThatStopsReadingIsCutAndTheRoomGoesOn) {
   peer->set_record(false);
   peer->set_raw(true);
 
-  // The drafter inserts and deletes 30,000 characters, over and over: about 12 MB of doc.ops
-  // for the slow subscriber, far past its queue limit (4 MiB) and the sockets' buffers.
-  const std::string big(30000, 'x');
-  constexpr int kPairs = 200;
+  // The drafter inserts and deletes 45,000 characters, over and over: about 18 MB of doc.ops
+  // for the slow subscriber, far past its queue limit (4 MiB) plus the sockets' buffers (up to
+  // 4 MiB more here).
+  const std::string big(45000, 'x');
+  constexpr int kPairs = 400;
   WsClient& w = *t.drafter;
   w.set_record(false);
   w.set_raw(true);
@@ -172,7 +175,7 @@ TEST(Fanout, SubscriberThatStopsReadingIsCutAndTheRoomGoesOn) {
     std::vector<std::string> f;
     for (int k = i; k < i + 10; ++k) {
       f.push_back(op_frame("i" + std::to_string(k), t.doc, rev++, json::array({big}), "big-" + std::to_string(k)));
-      f.push_back(op_frame("d" + std::to_string(k), t.doc, rev++, json::array({json{{"d", 30000}}}), "del-" + std::to_string(k)));
+      f.push_back(op_frame("d" + std::to_string(k), t.doc, rev++, json::array({json{{"d", 45000}}}), "del-" + std::to_string(k)));
     }
     w.send_frames_unmanaged(f);
     std::size_t acked = 0;
@@ -203,6 +206,8 @@ TEST(Fanout, SubscriberThatStopsReadingIsCutAndTheRoomGoesOn) {
   // The slow subscriber now reads what reached it: fewer ops than were made, then the close
   // frame with the reason.
   slow.next_layer().set_option(asio::socket_base::receive_buffer_size(1 << 20));
+  timeval limit{20, 0};  // a read that waits this long ends the loop (and fails the test)
+  ::setsockopt(slow.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
   std::size_t ops = 0;
   beast::error_code ec;
   for (;;) {
@@ -216,7 +221,7 @@ TEST(Fanout, SubscriberThatStopsReadingIsCutAndTheRoomGoesOn) {
   EXPECT_EQ(slow.reason().code, websocket::close_code::policy_error);
   EXPECT_EQ(std::string(slow.reason().reason.c_str()), "slow_consumer");
   EXPECT_LT(ops, static_cast<std::size_t>(2 * kPairs));
-  std::printf("[ fanout   ] %d ops of 30,000 characters acknowledged in %.1f s; the cut subscriber got %zu ops\n",
+  std::printf("[ fanout   ] %d ops of 45,000 characters acknowledged in %.1f s; the cut subscriber got %zu ops\n",
               2 * kPairs, std::chrono::duration<double>(took).count(), ops);
   // The server still serves the document.
   w.set_raw(false);
