@@ -25,6 +25,7 @@ echo "== building ($BUILD, ASan+UBSan)"
 cmake --build "$BUILD" -j"$(nproc)" || { echo "FAIL: build"; exit 1; }
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:strict_string_checks=1}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$ROOT/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export PLENARY_BINARY="$ROOT/$BUILD/plenary"
 export PLENARY_ARGON2_PROFILE=min
