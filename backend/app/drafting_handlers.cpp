@@ -183,13 +183,18 @@ void Hub::on_declaration_list(ConnState& c, const json& m, const Reply& reply) {
   reply.ok({{"declarations", list}});
 }
 
-void Hub::on_declaration_get(ConnState& c, const json& m, const Reply& reply) {
+std::pair<std::int64_t, std::string> Hub::open_declaration(ConnState& c, const json& m) {
   std::int64_t declaration = id_of(m, "declaration");
   bool subscribe = bool_of(m, "subscribe", false);
   require_login(c);
   auto info = amend::declaration_info(reader_, declaration);
   require_forum(c, info.forum);
   if (subscribe) c.declarations.emplace(declaration, 0);
+  return {declaration, info.phase};
+}
+
+void Hub::on_declaration_get(ConnState& c, const json& m, const Reply& reply) {
+  auto declaration = open_declaration(c, m).first;
   reply.ok({{"declaration", declaration_json(declaration)}});
 }
 

@@ -264,52 +264,56 @@ std::int64_t delegate_forum(store::Db& db, std::int64_t delegate) {
 }
 }  // namespace
 
-void Hub::on_delegate_accredit(ConnState& c, const json& m, const Reply& reply) {
-  std::int64_t delegate = id_of(m, "delegate");
+std::int64_t Hub::organised_forum_of(const ConnState& c, std::int64_t delegate) {
   require_role(c, {"organiser"});
   std::int64_t forum = delegate_forum(reader_, delegate);
   if (!forum) fail("not_found", "no such delegate");
   require_forum(c, forum);
-  std::int64_t actor = c.delegate;
+  return forum;
+}
+
+void Hub::commit_delegate_change(const Reply& reply, std::int64_t forum, std::int64_t delegate,
+                                 std::function<void(store::Db&)> write, std::function<void()> after) {
   commit(
       reply,
-      [=](store::Db& db) {
-        db.prepare("UPDATE delegates SET status='accredited', reject_reason=NULL WHERE id=?").bind(1, delegate).run();
-        store::record_event(db, forum, "delegate.accredited", actor, json{{"delegate", delegate}});
+      [write = std::move(write)](store::Db& db) {
+        write(db);
         return json();
       },
       [=, this](json) {
         refresh_identity(delegate);
+        if (after) after();
         reply.ok({{"delegate", delegate_json(delegate, true)}});
         notify_accreditation(forum, delegate);
       });
 }
 
+void Hub::on_delegate_accredit(ConnState& c, const json& m, const Reply& reply) {
+  std::int64_t delegate = id_of(m, "delegate");
+  std::int64_t forum = organised_forum_of(c, delegate), actor = c.delegate;
+  commit_delegate_change(reply, forum, delegate, [=](store::Db& db) {
+    db.prepare("UPDATE delegates SET status='accredited', reject_reason=NULL WHERE id=?").bind(1, delegate).run();
+    store::record_event(db, forum, "delegate.accredited", actor, json{{"delegate", delegate}});
+  });
+}
+
 void Hub::on_delegate_reject(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t delegate = id_of(m, "delegate");
   std::string reason = string_of(m, "reason", 500);
-  require_role(c, {"organiser"});
-  std::int64_t forum = delegate_forum(reader_, delegate);
-  if (!forum) fail("not_found", "no such delegate");
-  require_forum(c, forum);
+  std::int64_t forum = organised_forum_of(c, delegate), actor = c.delegate;
   if (delegate == c.delegate) fail("not_allowed", "you cannot reject yourself");
-  std::int64_t actor = c.delegate;
-  commit(
-      reply,
+  commit_delegate_change(
+      reply, forum, delegate,
       [=](store::Db& db) {
         db.prepare("UPDATE delegates SET status='rejected', reject_reason=? WHERE id=?").bind(1, reason).bind(2, delegate).run();
         store::record_event(db, forum, "delegate.rejected", actor, json{{"delegate", delegate}, {"reason", reason}});
-        return json();
       },
-      [=, this](json) {
-        refresh_identity(delegate);
+      [=, this] {
         for (auto& [id, other] : conns_) {
           if (other.delegate != delegate) continue;
           auto rooms = other.rooms;
           for (auto& [room, seq] : rooms) leave_room(other, room);
         }
-        reply.ok({{"delegate", delegate_json(delegate, true)}});
-        notify_accreditation(forum, delegate);
       });
 }
 
@@ -319,24 +323,12 @@ void Hub::on_delegate_roles(ConnState& c, const json& m, const Reply& reply) {
   for (auto& r : roles)
     if (!kRoles.count(r)) fail("bad_message", "unknown role '" + r + "'");
   if (roles.empty()) fail("bad_message", "field 'roles' must name at least one role");
-  require_role(c, {"organiser"});
-  std::int64_t forum = delegate_forum(reader_, delegate);
-  if (!forum) fail("not_found", "no such delegate");
-  require_forum(c, forum);
-  std::int64_t actor = c.delegate;
-  commit(
-      reply,
-      [=](store::Db& db) {
-        db.prepare("DELETE FROM roles WHERE delegate=?").bind(1, delegate).run();
-        for (auto& r : roles) db.prepare("INSERT OR IGNORE INTO roles(delegate, role) VALUES(?,?)").bind(1, delegate).bind(2, r).run();
-        store::record_event(db, forum, "delegate.roles", actor, json{{"delegate", delegate}, {"roles", roles}});
-        return json();
-      },
-      [=, this](json) {
-        refresh_identity(delegate);
-        reply.ok({{"delegate", delegate_json(delegate, true)}});
-        notify_accreditation(forum, delegate);
-      });
+  std::int64_t forum = organised_forum_of(c, delegate), actor = c.delegate;
+  commit_delegate_change(reply, forum, delegate, [=](store::Db& db) {
+    db.prepare("DELETE FROM roles WHERE delegate=?").bind(1, delegate).run();
+    for (auto& r : roles) db.prepare("INSERT OR IGNORE INTO roles(delegate, role) VALUES(?,?)").bind(1, delegate).bind(2, r).run();
+    store::record_event(db, forum, "delegate.roles", actor, json{{"delegate", delegate}, {"roles", roles}});
+  });
 }
 
 void Hub::on_access_code_create(ConnState& c, const json& m, const Reply& reply) {
@@ -375,11 +367,7 @@ void Hub::on_access_code_create(ConnState& c, const json& m, const Reply& reply)
 
 void Hub::on_session_revoke(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t delegate = id_of(m, "delegate");
-  require_role(c, {"organiser"});
-  std::int64_t forum = delegate_forum(reader_, delegate);
-  if (!forum) fail("not_found", "no such delegate");
-  require_forum(c, forum);
-  std::int64_t actor = c.delegate;
+  std::int64_t forum = organised_forum_of(c, delegate), actor = c.delegate;
   commit(
       reply,
       [=](store::Db& db) {

@@ -19,6 +19,7 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "app/connection.hpp"
@@ -128,6 +129,9 @@ private:
   void require_accredited(const ConnState& c) const;
   void require_role(const ConnState& c, std::initializer_list<const char*> roles) const;
   void require_forum(const ConnState& c, std::int64_t forum) const;
+  // The reading half of declaration.get and signature.list: the logged-in reader of the
+  // declaration's forum, subscribed when the message asks. Returns the id and its phase.
+  std::pair<std::int64_t, std::string> open_declaration(ConnState& c, const json& m);
 
   // Session (session_handlers.cpp)
   void on_hello(ConnState&, const json&, const Reply&);
@@ -159,6 +163,14 @@ private:
   std::set<std::int64_t> dirty_presence_;
   void notify_accreditation(std::int64_t forum, std::int64_t delegate);
   void refresh_identity(std::int64_t delegate);
+  // The forum of a delegate an organiser acts on; throws unless the caller organises it.
+  std::int64_t organised_forum_of(const ConnState& c, std::int64_t delegate);
+  // Commits an organiser's change to one delegate (`write` records its own event), then
+  // refreshes the delegate's live identity, runs `after`, replies with the delegate and
+  // tells the forum's organisers.
+  void commit_delegate_change(const Reply& reply, std::int64_t forum, std::int64_t delegate,
+                              std::function<void(store::Db&)> write,
+                              std::function<void()> after = {});
 
   // Drafting (drafting_handlers.cpp, doc_handlers.cpp)
   void on_declaration_create(ConnState&, const json&, const Reply&);

@@ -163,13 +163,8 @@ void Hub::on_signature_withdraw(ConnState& c, const json& m, const Reply& reply)
 }
 
 void Hub::on_signature_list(ConnState& c, const json& m, const Reply& reply) {
-  std::int64_t declaration = id_of(m, "declaration");
-  bool subscribe = bool_of(m, "subscribe", false);
-  require_login(c);
-  auto info = amend::declaration_info(reader_, declaration);
-  require_forum(c, info.forum);
-  if (subscribe) c.declarations.emplace(declaration, 0);
-  reply.ok({{"list", sign::list_json(reader_, declaration, info.phase)}});
+  auto [declaration, phase] = open_declaration(c, m);
+  reply.ok({{"list", sign::list_json(reader_, declaration, phase)}});
 }
 
 void Hub::set_signature_list(ConnState& c, const json& m, const Reply& reply, bool close) {
