@@ -46,6 +46,7 @@ class Sim {
     this.text = text;
     this.history = [];
     this.opids = new Map();
+    this.refused = []; // doc.op messages refused as bad_op
     this.conns = new Set();
     this.now = 0;
     this.events = []; // [time, seq, fn]
@@ -68,6 +69,8 @@ class Sim {
     }
     if (type === 'doc.op') {
       if (this.opids.has(m.opid)) return { rev: this.opids.get(m.opid) };
+      // Like the server: an op that changes nothing is refused.
+      if (!type_.normalize(m.op).length) { this.refused.push(m); return { error: 'bad_op' }; }
       assert.ok(m.rev <= this.history.length, 'rev from the future');
       let op = m.op;
       for (const h of this.history.slice(m.rev)) op = type_.transform(op, h.op, 'left');
@@ -136,7 +139,8 @@ class FakeSocket {
       const p = this.inflight.get(m.re);
       if (!p) return;
       this.inflight.delete(m.re);
-      p.resolve({ type: 'ok', re: m.re, ...m.reply });
+      if (m.reply.error) p.reject(Object.assign(new Error(m.reply.error), { code: m.reply.error }));
+      else p.resolve({ type: 'ok', re: m.re, ...m.reply });
     }]);
   }
   drop() {
@@ -212,7 +216,62 @@ for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
       assert.equal(c.text, sim.text, 'same text as the server');
       clearTimeout(c.gapTimer);
     }
-    // Every opid was applied once.
+    // Every opid was applied once, and no client sent an op that changes nothing.
     assert.equal(new Set(sim.history.map((h) => h.opid)).size, sim.history.length);
+    assert.deepEqual(sim.refused, []);
   });
 }
+
+// Step the simulation until nothing is scheduled (promises resolve between events).
+async function drain(sim) {
+  for (let k = 0; k < 50 && sim.events.length; k++) {
+    while (sim.events.length) {
+      sim.events.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      const [t, , fn] = sim.events.shift(); sim.now = t; fn();
+      await settle();
+    }
+    await settle();
+  }
+}
+
+test('a character typed and erased while an op is in flight is not sent as an empty op, and later typing is kept', async () => {
+  const sim = new Sim(11, 'Nous affirmons.');
+  const s = new FakeSocket(sim, 1);
+  const c = new DocClient(s, 1);
+  const opening = c.open(); await drain(sim); await opening;
+  const errors = [];
+  c.h.onError = (e) => errors.push(e.code);
+  c.edit([15, 'x']); // in flight
+  c.edit([16, 'y']); // buffered
+  c.edit([16, { d: 1 }]); // erased again: the buffer composes to nothing
+  assert.equal(c.buffer, null, 'an empty buffer is dropped');
+  await drain(sim);
+  c.edit([16, 'z']);
+  await drain(sim);
+  assert.deepEqual(sim.refused, [], 'no empty op reached the server');
+  assert.deepEqual(errors, []);
+  assert.equal(c.state, 'synchronized');
+  assert.equal(sim.text, 'Nous affirmons.xz');
+  assert.equal(c.text, sim.text);
+});
+
+test('an unsent op cancelled out by a remote op is dropped and the buffered edits still go', async () => {
+  const sim = new Sim(12, 'abcdef');
+  const sa = new FakeSocket(sim, 1); const sb = new FakeSocket(sim, 2);
+  const a = new DocClient(sa, 1); const b = new DocClient(sb, 1);
+  const opening = Promise.all([a.open(), b.open()]); await drain(sim); await opening;
+  sb.drop();
+  b.edit([2, { d: 1 }]); // deletes "c" while offline (unsent)
+  a.edit([2, { d: 1 }]); // deletes the same "c"
+  await drain(sim);
+  b.edit(['Z']); // buffered behind the unsent delete
+  sb.resume(); // b catches up: a's delete cancels b's own, which must not be sent empty
+  await drain(sim);
+  for (const c of [a, b]) if (c.incoming.size) c.resync();
+  await drain(sim);
+  assert.deepEqual(sim.refused, [], 'no empty op reached the server');
+  assert.equal(sim.text, 'Zabdef');
+  assert.equal(a.text, sim.text);
+  assert.equal(b.text, sim.text);
+  assert.equal(b.state, 'synchronized');
+});

@@ -3,7 +3,9 @@
 // States: 'synchronized' (nothing pending), 'awaiting' (one op in flight), 'awaiting-buffer'
 // (one op in flight and later local edits composed into a buffer). Invariants:
 //   serverText = the document at revision `rev` (the last server revision integrated);
-//   text = apply(serverText, compose(inflight, buffer)) = what the user sees.
+//   text = apply(serverText, compose(inflight, buffer)) = what the user sees;
+//   inflight and buffer are never empty ops (the server refuses an op that changes nothing,
+//   and a character typed and erased while another op is in flight composes to one).
 // Server ops are integrated strictly in revision order, from pushed `doc.ops`, from the `ok`
 // of our own op (its rev), and from `doc.open {since}` after a gap or a reconnect. An incoming
 // op is transformed against the in-flight op and then the buffer: pending ops with side
@@ -31,6 +33,13 @@ function savePending(doc, value) {
     if (value) localStorage.setItem(STORE_PREFIX + doc, JSON.stringify(value));
     else localStorage.removeItem(STORE_PREFIX + doc);
   } catch { /* storage full or disabled */ }
+}
+
+/** An op that changes something, normalised, or null (a typed-then-erased character composes to []). */
+function nonEmpty(op) {
+  if (!op) return null;
+  op = type.normalize(op);
+  return op.length ? op : null;
 }
 
 export class DocClient {
@@ -126,7 +135,7 @@ export class DocClient {
       this.persist();
       this.send();
     } else {
-      this.buffer = this.buffer ? type.compose(this.buffer, op) : op;
+      this.buffer = nonEmpty(this.buffer ? type.compose(this.buffer, op) : op);
       this.persist();
     }
     this.stateChanged();
@@ -145,6 +154,15 @@ export class DocClient {
   send() {
     const f = this.inflight;
     if (!f || f.sent || !this.opened || this.resyncing || this.closed) return;
+    if (!f.op.length) {
+      // Unsent and cancelled out by a remote op (it deleted what we deleted): the server
+      // refuses empty ops, so it is simply dropped and the buffer, if any, goes next.
+      this.inflight = null;
+      this.promoteBuffer();
+      this.persist();
+      this.stateChanged();
+      return;
+    }
     if (!this.socket.ready) return; // resume() sends it
     f.sent = true;
     this.socket.request('doc.op', { doc: this.doc, rev: this.rev, op: f.op, opid: f.opid },
@@ -209,12 +227,17 @@ export class DocClient {
     this.serverText = type.apply(this.serverText, f.op);
     this.rev = f.ackRev;
     this.inflight = null;
-    if (this.buffer) {
-      this.inflight = { op: this.buffer, opid: newOpid(), sent: false, ackRev: null };
-      this.buffer = null;
-      this.persist();
-      this.send();
-    }
+    this.promoteBuffer();
+  }
+
+  /** Nothing in flight: the buffered edits (if they still change anything) are sent next. */
+  promoteBuffer() {
+    const op = nonEmpty(this.buffer);
+    this.buffer = null;
+    if (!op) return;
+    this.inflight = { op, opid: newOpid(), sent: false, ackRev: null };
+    this.persist();
+    this.send();
   }
 
   applyRemote(op, rev) {
@@ -228,7 +251,7 @@ export class DocClient {
     if (this.buffer) {
       const mine = type.transform(this.buffer, incoming, 'left');
       incoming = type.transform(incoming, this.buffer, 'right');
-      this.buffer = mine;
+      this.buffer = nonEmpty(mine);
     }
     this.rev = rev;
     this.text = type.apply(this.text, incoming);
@@ -303,7 +326,8 @@ export class DocClient {
     this.serverText = text;
     this.rev = rev;
     this.buffer = null;
-    this.inflight = pending && pending.length
+    pending = nonEmpty(pending);
+    this.inflight = pending
       ? { op: pending, opid: (f && !acked) ? f.opid : newOpid(), sent: false, ackRev: null }
       : null;
     this.text = this.localText();
