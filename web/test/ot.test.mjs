@@ -71,6 +71,7 @@ class Sim {
       if (this.opids.has(m.opid)) return { rev: this.opids.get(m.opid) };
       // Like the server: an op that changes nothing is refused.
       if (!type_.normalize(m.op).length) { this.refused.push(m); return { error: 'bad_op' }; }
+      if (this.refuseNext) { const error = this.refuseNext; this.refuseNext = null; this.refused.push(m); return { error }; }
       assert.ok(m.rev <= this.history.length, 'rev from the future');
       let op = m.op;
       for (const h of this.history.slice(m.rev)) op = type_.transform(op, h.op, 'left');
@@ -274,4 +275,25 @@ test('an unsent op cancelled out by a remote op is dropped and the buffered edit
   assert.equal(a.text, sim.text);
   assert.equal(b.text, sim.text);
   assert.equal(b.state, 'synchronized');
+});
+
+test('an op refused as bad_revision is rebased over a reload and sent again, nothing lost', async () => {
+  const sim = new Sim(13, 'Article 1.');
+  const sa = new FakeSocket(sim, 1); const sb = new FakeSocket(sim, 2);
+  const a = new DocClient(sa, 1); const b = new DocClient(sb, 1);
+  const opening = Promise.all([a.open(), b.open()]); await drain(sim); await opening;
+  const errors = [];
+  a.h.onError = (e) => errors.push(e.code);
+  b.edit(['Preamble. ']);
+  await drain(sim);
+  assert.equal(a.text, 'Preamble. Article 1.');
+  sim.refuseNext = 'bad_revision';
+  a.edit([20, ' Adopted.']);
+  a.edit([29, '!']);
+  await drain(sim);
+  assert.equal(sim.refused.length, 1, 'the first send was refused');
+  assert.deepEqual(errors, [], 'the delegate is not told of an error that lost nothing');
+  assert.equal(sim.text, 'Preamble. Article 1. Adopted.!');
+  assert.equal(a.text, sim.text);
+  assert.equal(a.state, 'synchronized');
 });

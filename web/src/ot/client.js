@@ -178,6 +178,9 @@ export class DocClient {
         if (err.code === 'disconnected' || err.code === 'offline') return; // resume() resends
         if (err.code === 'duplicate') { this.resync(); return; } // it is in the history
         if (err.code === 'rate_limited') { setTimeout(() => this.send(), 1000); return; }
+        // Our base revision fell out of the server's history: reload the text and rebase the
+        // pending edits over the difference (resetTo), losing nothing.
+        if (err.code === 'bad_revision' && !f.retried) { f.retried = true; this.reload(); return; }
         // bad_op, bad_revision, not_allowed, invalid_state...: drop pending, reload the text.
         this.h.onError?.(err);
         this.inflight = null;
@@ -328,7 +331,7 @@ export class DocClient {
     this.buffer = null;
     pending = nonEmpty(pending);
     this.inflight = pending
-      ? { op: pending, opid: (f && !acked) ? f.opid : newOpid(), sent: false, ackRev: null }
+      ? { op: pending, opid: (f && !acked) ? f.opid : newOpid(), sent: false, ackRev: null, retried: f?.retried }
       : null;
     this.text = this.localText();
     this.persist();
