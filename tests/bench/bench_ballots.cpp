@@ -31,12 +31,6 @@ using namespace bench;
 
 namespace {
 
-std::string code_of(int i) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "BNCH-%04d-%04d", i / 10000, i % 10000);
-  return buf;
-}
-
 struct Voter {
   int index = 0;
   std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
@@ -138,18 +132,7 @@ int main(int argc, char** argv) {
   // The seed: the demo forum plus n voting delegates with badge codes.
   std::string dir = make_temp_dir("ballots-seed");
   std::string seed_path = dir + "/seed.json";
-  {
-    std::ifstream in(std::string(PLENARY_SOURCE_DIR) + "/seed/forum.json");
-    json seed = json::parse(in);
-    std::vector<std::string> orgs;
-    for (auto& o : seed["organisations"]) orgs.push_back(o["key"]);
-    for (int i = 1; i <= n; ++i)
-      seed["delegates"].push_back({{"key", "bench_" + std::to_string(i)}, {"name", "Bench Delegate " + std::to_string(i)},
-                                   {"organisation", orgs[static_cast<size_t>(i) % orgs.size()]}, {"country", "MX"},
-                                   {"languages", {"es"}}, {"roles", {"delegate"}}, {"status", "accredited"},
-                                   {"code", code_of(i)}});
-    std::ofstream(seed_path) << seed.dump();
-  }
+  write_delegate_seed(seed_path, n);
   Server server("ballots", {"--seed", seed_path});
   double startup = server.start(false, 300);
   std::printf("bench_ballots: server_start_with_seed = %.2f s (%d delegates)\n", startup, n);
@@ -203,7 +186,7 @@ int main(int argc, char** argv) {
       net::post(l->ioc, [&l = *l, v, forum, room] {
         l.read(*v);
         l.write(*v, json{{"type", "hello"}, {"id", 1}, {"protocol", 1}}.dump());
-        l.write(*v, json{{"type", "login"}, {"id", 2}, {"forum", forum}, {"code", code_of(v->index)}}.dump());
+        l.write(*v, json{{"type", "login"}, {"id", 2}, {"forum", forum}, {"code", delegate_code(v->index)}}.dump());
         l.write(*v, json{{"type", "room.join"}, {"id", 3}, {"room", room}}.dump());
       });
   while (true) {

@@ -1,6 +1,7 @@
 // Shared helpers of the benchmarks: spawn the real `plenary serve` on port 0 with a temp
-// database, read its RSS and CPU time from /proc, probe /healthz, and a small synchronous
-// WebSocket client for setup steps (hello, login, declaration.list, clause.insert, doc.open).
+// database, seed files of N bench delegates with badge codes, read its RSS and CPU time from
+// /proc, probe /healthz, and a small synchronous WebSocket client for setup steps (hello,
+// login, declaration.list, clause.insert, doc.open).
 // Header only: CMake builds every tests/bench/*.cpp into its own executable.
 #pragma once
 
@@ -27,6 +28,7 @@
 
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -139,6 +141,28 @@ inline std::string make_temp_dir(const std::string& tag) {
   return buf.data();
 }
 
+// The badge code of seeded bench delegate i (1-based): BNCH-0000-0001, ...
+inline std::string delegate_code(int i) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "BNCH-%04d-%04d", i / 10000, i % 10000);
+  return buf;
+}
+
+// Writes a seed file: the demo forum (seed/forum.json) plus n accredited voting delegates
+// bench_1..bench_n with badge codes delegate_code(1..n), spread over the seeded organisations.
+inline void write_delegate_seed(const std::string& path, int n) {
+  std::ifstream in(std::string(PLENARY_SOURCE_DIR) + "/seed/forum.json");
+  json seed = json::parse(in);
+  std::vector<std::string> orgs;
+  for (auto& o : seed["organisations"]) orgs.push_back(o["key"]);
+  for (int i = 1; i <= n; ++i)
+    seed["delegates"].push_back({{"key", "bench_" + std::to_string(i)}, {"name", "Bench Delegate " + std::to_string(i)},
+                                 {"organisation", orgs[static_cast<size_t>(i) % orgs.size()]}, {"country", "MX"},
+                                 {"languages", {"es"}}, {"roles", {"delegate"}}, {"status", "accredited"},
+                                 {"code", delegate_code(i)}});
+  std::ofstream(path) << seed.dump();
+}
+
 // One GET /healthz; true on HTTP 200.
 inline bool healthz(unsigned short port) {
   try {
@@ -161,7 +185,8 @@ inline bool healthz(unsigned short port) {
 }
 
 // The real server as a child process: `plenary serve --listen 127.0.0.1:0` on a database in a
-// temp dir (kept across restart() so a restart reuses it), PLENARY_ARGON2_PROFILE=min.
+// temp dir (kept across restart() so a restart reuses it), PLENARY_ARGON2_PROFILE=min. The
+// child gets SIGKILL if the benchmark dies first.
 class Server {
  public:
   explicit Server(std::string tag, std::vector<std::string> extra = {}) : extra_(std::move(extra)) {
@@ -195,6 +220,7 @@ class Server {
         dup2(fd, 1);
         dup2(fd, 2);
       }
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the benchmark, however it ends
       setenv("PLENARY_ARGON2_PROFILE", "min", 1);
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));

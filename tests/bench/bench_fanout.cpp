@@ -15,222 +15,18 @@
 // share of the authors, and shares the machine with the server.
 //
 // usage: bench_fanout [--authors 100,200,400] [--seconds 60] [--rate 5] [--threads 2]
-#include "bench_common.hpp"
+#include "bench_drafting.hpp"
 
 #include <deque>
 #include <memory>
-#include <optional>
 #include <random>
 #include <atomic>
 #include <charconv>
 #include <climits>
 
-#include "core/ot/text_op.hpp"
-
 using namespace bench;
-namespace ot = plenary::ot;
 
 namespace {
-
-// Latency histogram with 0.05 ms buckets up to 120 s.
-struct Histogram {
-  static constexpr double kBucketMs = 0.05;
-  std::vector<std::uint64_t> b = std::vector<std::uint64_t>(static_cast<size_t>(120000 / kBucketMs) + 1);
-  std::uint64_t n = 0;
-  double max_ms = 0, sum_ms = 0;
-  void add(double ms) {
-    size_t i = std::min(b.size() - 1, static_cast<size_t>(std::max(0.0, ms) / kBucketMs));
-    ++b[i];
-    ++n;
-    sum_ms += ms;
-    max_ms = std::max(max_ms, ms);
-  }
-  double pct(double p) const {
-    if (!n) return 0;
-    std::uint64_t want = static_cast<std::uint64_t>(std::ceil(p / 100.0 * double(n)));
-    if (want == 0) want = 1;
-    std::uint64_t acc = 0;
-    for (size_t i = 0; i < b.size(); ++i) {
-      acc += b[i];
-      if (acc >= want) return (double(i) + 0.5) * kBucketMs;
-    }
-    return max_ms;
-  }
-};
-
-// --- A small parser for the server's doc.ops frames (the fan-out hot path) -----------------
-// Frames look like {"type":"doc.ops","seq":N,"doc":D,"ops":[{"by":B,"op":[...],"opid":"..","rev":R},...]}.
-// Handles what this benchmark's traffic contains (integers, strings without escapes, op
-// arrays); anything else returns false and the caller falls back to nlohmann::json.
-struct Entry {
-  std::int64_t rev = 0;
-  ot::Op op;
-  std::string_view opid;
-};
-
-struct Scan {
-  std::string_view s;
-  size_t i = 0;
-  bool ok = true;
-  void ws() {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\n' || s[i] == '\t' || s[i] == '\r')) ++i;
-  }
-  bool eat(char c) {
-    ws();
-    if (i < s.size() && s[i] == c) {
-      ++i;
-      return true;
-    }
-    return false;
-  }
-  std::string_view str() {
-    ws();
-    if (i >= s.size() || s[i] != '"') return ok = false, std::string_view{};
-    size_t j = ++i;
-    while (i < s.size() && s[i] != '"') {
-      if (s[i] == '\\') return ok = false, std::string_view{};
-      ++i;
-    }
-    if (i >= s.size()) return ok = false, std::string_view{};
-    return s.substr(j, i++ - j);
-  }
-  std::int64_t num() {
-    ws();
-    std::int64_t v = 0;
-    size_t j = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') v = v * 10 + (s[i++] - '0');
-    if (i == j) ok = false;
-    return v;
-  }
-  ot::Op op() {
-    ot::Op o;
-    if (!eat('[')) return ok = false, o;
-    if (eat(']')) return o;
-    do {
-      ws();
-      if (i >= s.size()) return ok = false, o;
-      char c = s[i];
-      if (c >= '0' && c <= '9') {
-        o.push_back(ot::Component::skip(static_cast<size_t>(num())));
-      } else if (c == '"') {
-        o.push_back(ot::Component::insert(std::string(str())));
-      } else if (c == '{') {
-        ++i;
-        if (str() != "d" || !eat(':')) return ok = false, o;
-        ws();
-        if (i < s.size() && s[i] == '"')
-          o.push_back(ot::Component::del_text(std::string(str())));
-        else
-          o.push_back(ot::Component::del(static_cast<size_t>(num())));
-        if (!eat('}')) return ok = false, o;
-      } else {
-        return ok = false, o;
-      }
-      if (!ok) return o;
-    } while (eat(','));
-    if (!eat(']')) ok = false;
-    return o;
-  }
-};
-
-bool parse_doc_ops(std::string_view frame, std::vector<Entry>& out) {
-  auto k = frame.find("\"ops\":[");
-  if (k == std::string_view::npos) return false;
-  Scan sc{frame, k + 7};
-  if (sc.eat(']')) return true;
-  do {
-    if (!sc.eat('{')) return false;
-    Entry e;
-    do {
-      auto key = sc.str();
-      if (!sc.ok || !sc.eat(':')) return false;
-      if (key == "rev") e.rev = sc.num();
-      else if (key == "op") e.op = sc.op();
-      else if (key == "opid") e.opid = sc.str();
-      else if (key == "by") sc.num();
-      else return false;
-      if (!sc.ok) return false;
-    } while (sc.eat(','));
-    if (!sc.eat('}')) return false;
-    out.push_back(std::move(e));
-  } while (sc.eat(','));
-  return sc.eat(']');
-}
-
-// --- Authors -------------------------------------------------------------------------------
-
-// The text of one author: ASCII (code points are bytes) in blocks of at most 4 KiB, so an
-// insert moves at most a few KiB and allocates rarely (a rope or one big string was the load
-// generator's bottleneck at 100+ authors).
-class BlockText {
- public:
-  explicit BlockText(const std::string& s = {}) {
-    for (size_t i = 0; i < s.size(); i += kMax / 2) blocks_.push_back(s.substr(i, kMax / 2));
-    if (blocks_.empty()) blocks_.emplace_back();
-    size_ = s.size();
-  }
-  size_t size() const { return size_; }
-  void insert(size_t pos, std::string_view t) {
-    if (pos > size_) throw std::runtime_error("insert past the end of the text");
-    auto [b, off] = find(pos, true);
-    blocks_[b].insert(off, t);
-    size_ += t.size();
-    if (blocks_[b].size() > kMax) {
-      std::string tail = blocks_[b].substr(blocks_[b].size() / 2);
-      blocks_[b].resize(blocks_[b].size() / 2);
-      blocks_.insert(blocks_.begin() + static_cast<long>(b) + 1, std::move(tail));
-    }
-  }
-  void erase(size_t pos, size_t n) {
-    if (pos + n > size_) throw std::runtime_error("delete past the end of the text");
-    while (n > 0) {
-      auto [b, off] = find(pos, false);
-      size_t k = std::min(n, blocks_[b].size() - off);
-      blocks_[b].erase(off, k);
-      n -= k;
-      size_ -= k;
-      if (blocks_[b].empty() && blocks_.size() > 1) blocks_.erase(blocks_.begin() + static_cast<long>(b));
-    }
-  }
-  std::string str() const {
-    std::string out;
-    out.reserve(size_);
-    for (auto& b : blocks_) out += b;
-    return out;
-  }
-
- private:
-  static constexpr size_t kMax = 4096;
-  // Block and offset of position pos; at a block boundary, inserts go to the end of the
-  // earlier block, deletes to the start of the later one.
-  std::pair<size_t, size_t> find(size_t pos, bool for_insert) const {
-    for (size_t b = 0; b < blocks_.size(); ++b) {
-      size_t n = blocks_[b].size();
-      if (pos < n || (for_insert && pos == n)) return {b, pos};
-      pos -= n;
-    }
-    return {blocks_.size() - 1, blocks_.back().size()};
-  }
-  std::vector<std::string> blocks_;
-  size_t size_ = 0;
-};
-using Rope = BlockText;
-
-// Applies an op to the text (this benchmark's text is ASCII, so code points are bytes).
-void apply_rope(Rope& r, const ot::Op& op) {
-  size_t pos = 0;
-  for (const auto& c : op) {
-    if (c.is_skip()) {
-      pos += c.n;
-    } else if (c.is_insert()) {
-      r.insert(pos, c.text);
-      pos += c.n;
-    } else {
-      r.erase(pos, c.n);
-    }
-  }
-  if (pos > r.size()) throw std::runtime_error("op reaches past the end of the text");
-}
 
 struct Run;
 
@@ -240,9 +36,7 @@ struct Author {
   std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
   beast::flat_buffer buf;
   std::unique_ptr<net::steady_timer> timer;
-  Rope text;
-  std::int64_t rev = 0;
-  std::optional<ot::Op> inflight, buffer;
+  Jupiter j;
   Clock::time_point inflight_at;
   // Send times (steady clock, ns) by op sequence number (the k in opid "a<i>-<k>"), read by
   // the other authors' threads; 0 = not sent yet.
@@ -293,14 +87,14 @@ struct Run {
     });
   }
 
-  void send_op(Author& a, ot::Op op) {
+  // Sends the op in flight.
+  void send_op(Author& a) {
     std::int64_t k = a.n_sent++;
     a.inflight_at = Clock::now();
     if (k < a.sent_cap) a.sent_ns[k].store(a.inflight_at.time_since_epoch().count(), std::memory_order_release);
-    a.inflight = std::move(op);
     ++sent;
     std::string f = "{\"type\":\"doc.op\",\"id\":" + std::to_string(a.next_id++) + ",\"doc\":" + std::to_string(doc) +
-                    ",\"rev\":" + std::to_string(a.rev) + ",\"op\":" + ot::to_json(*a.inflight).dump() +
+                    ",\"rev\":" + std::to_string(a.j.rev) + ",\"op\":" + ot::to_json(*a.j.inflight).dump() +
                     ",\"opid\":\"a" + std::to_string(a.index) + "-" + std::to_string(k) + "\"}";
     write(a, std::move(f));
   }
@@ -315,20 +109,14 @@ struct Run {
   }
 
   void type_one(Author& a) {
-    size_t len = a.text.size();
+    size_t len = a.j.text.size();
     size_t pos = std::uniform_int_distribution<size_t>(0, len)(rng);
     char ch = static_cast<char>('a' + std::uniform_int_distribution<int>(0, 25)(rng));
     ot::Op op = ot::from_patch(pos, 0, std::string_view(&ch, 1));
-    apply_rope(a.text, op);
     ++edits;
-    if (!a.inflight) {
-      send_op(a, std::move(op));
-    } else if (a.buffer) {
-      a.buffer = ot::compose(*a.buffer, op);
-      ++composed;
-    } else {
-      a.buffer = std::move(op);
-    }
+    bool comp = false;
+    if (a.j.edit(std::move(op), &comp)) send_op(a);
+    composed += comp;
   }
 
   void read(Author& a) {
@@ -367,16 +155,10 @@ struct Run {
     } else if (s.rfind("{\"type\":\"ok\"", 0) == 0) {
       // The ack of the in-flight op (the only request in flight after setup).
       auto k = s.find("\"rev\":");
-      if (k == std::string_view::npos || !a.inflight) return error("unexpected ok: " + std::string(s));
+      if (k == std::string_view::npos || !a.j.inflight) return error("unexpected ok: " + std::string(s));
       Scan sc{s, k + 6};
-      a.rev = sc.num();
       ack.add(std::chrono::duration<double, std::milli>(now - a.inflight_at).count());
-      a.inflight.reset();
-      if (a.buffer) {
-        ot::Op b = std::move(*a.buffer);
-        a.buffer.reset();
-        send_op(a, std::move(b));
-      }
+      if (a.j.ack(sc.num())) send_op(a);
     } else if (s.find("\"type\":\"doc.cursors\"") != std::string_view::npos) {
       // others' cursors (sent on doc.open): ignored
     } else if (s.find("\"doc.reset\"") != std::string_view::npos) {
@@ -404,20 +186,9 @@ struct Run {
         }
       }
     }
-    if (e.rev != a.rev + 1) error("revision gap: have " + std::to_string(a.rev) + ", got " + std::to_string(e.rev));
-    ot::Op o = std::move(e.op);
-    if (a.inflight) {
-      ot::Op o2 = ot::transform(o, *a.inflight, ot::Side::Right);
-      a.inflight = ot::transform(*a.inflight, o, ot::Side::Left);
-      o = std::move(o2);
-    }
-    if (a.buffer) {
-      ot::Op o2 = ot::transform(o, *a.buffer, ot::Side::Right);
-      a.buffer = ot::transform(*a.buffer, o, ot::Side::Left);
-      o = std::move(o2);
-    }
-    apply_rope(a.text, o);
-    a.rev = e.rev;
+    std::int64_t had = a.j.rev;
+    if (!a.j.remote(e.rev, std::move(e.op)))
+      error("revision gap: have " + std::to_string(had) + ", got " + std::to_string(e.rev));
   }
 
   // Publishes this thread's drain state for the main thread.
@@ -425,9 +196,9 @@ struct Run {
     bool id = true;
     std::int64_t lo = INT64_MAX, hi = 0;
     for (auto* a : mine) {
-      if (a->inflight || a->buffer) id = false;
-      lo = std::min(lo, a->rev);
-      hi = std::max(hi, a->rev);
+      if (a->j.busy()) id = false;
+      lo = std::min(lo, a->j.rev);
+      hi = std::max(hi, a->j.rev);
     }
     min_rev = mine.empty() ? 0 : lo;
     max_rev = hi;
@@ -509,9 +280,8 @@ json run_fanout(int n_authors, double seconds, double rate, int threads) {
     req({{"type", "hello"}, {"id", 1}, {"protocol", 1}});
     req({{"type", "login"}, {"id", 2}, {"forum", forum}, {"code", kDraftingCode}});
     json o = req({{"type", "doc.open"}, {"id", 3}, {"doc", doc}});
-    a->rev = o["rev"].get<std::int64_t>();
-    std::string t = o["text"].get<std::string>();
-    a->text = Rope(t);
+    a->j.rev = o["rev"].get<std::int64_t>();
+    a->j.text = Rope(o["text"].get<std::string>());
     run.mine.push_back(a.get());
     authors.push_back(std::move(a));
   }
@@ -575,14 +345,8 @@ json run_fanout(int n_authors, double seconds, double rate, int threads) {
   // Merged figures of all threads.
   Run run(*iocs[0]);
   for (auto& r : runs) {
-    for (size_t i = 0; i < run.peer.b.size(); ++i) {
-      run.peer.b[i] += r->peer.b[i];
-      run.ack.b[i] += r->ack.b[i];
-    }
-    run.peer.n += r->peer.n;
-    run.ack.n += r->ack.n;
-    run.peer.max_ms = std::max(run.peer.max_ms, r->peer.max_ms);
-    run.ack.max_ms = std::max(run.ack.max_ms, r->ack.max_ms);
+    run.peer.merge(r->peer);
+    run.ack.merge(r->ack);
     run.deliveries += r->deliveries;
     run.sent += r->sent;
     run.edits += r->edits;
@@ -603,8 +367,8 @@ json run_fanout(int n_authors, double seconds, double rate, int threads) {
     res.converged = true;
     int bad = 0;
     for (auto& a : authors) {
-      std::string mine = a->text.str();
-      if (mine != text || a->rev != res.final_rev) {
+      std::string mine = a->j.text.str();
+      if (mine != text || a->j.rev != res.final_rev) {
         res.converged = false;
         ++bad;
       }
