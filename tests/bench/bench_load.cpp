@@ -489,7 +489,7 @@ class Workers {
       std::vector<char*> argv;
       for (auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
       argv.push_back(nullptr);
-      execv("/proc/self/exe", argv.data());
+      execv(argv[0], argv.data());
       _exit(127);
     }
     ::close(down[0]);
@@ -549,6 +549,7 @@ struct Coordinator {
 
   void sample() {
     double rss = rss_kib(server->pid()) / 1024.0;
+    if (rss < 0) server->keep_dir();  // for its log
     if (rss < 0) throw std::runtime_error("the server is gone; see " + server->dir() + "/server.log");
     samples.push_back({seconds_since(t_origin), rss, cpu_seconds(server->pid()), held_now(), sum_tick("in"),
                        sum_tick("out")});
@@ -1085,7 +1086,10 @@ int main(int argc, char** argv) {
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
   try {
-    return coordinate(o, argv[0]);
+    // The workers exec this very binary (by its real path, so that they show as bench_load).
+    std::error_code ec;
+    std::string self = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    return coordinate(o, ec ? std::string(argv[0]) : self);
   } catch (const std::exception& e) {
     std::cerr << "bench_load: error: " << e.what() << std::endl;
     return 1;
