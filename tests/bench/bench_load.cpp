@@ -19,7 +19,8 @@
 // system-wide monotonic clock, so the edit -> peer latency is measured at every other author, in
 // whichever process. Measured: connect rate, connections held and dropped, ballot and edit
 // latency percentiles, frames/s in and out, the server's RSS and CPU time (/proc), load average,
-// and convergence (every author's text equals the server's). Targets are checked and printed
+// and convergence (every author's text equals the server's); per second of arrival, the p95 of
+// each latency (1 ms buckets, merged across workers). Targets are checked and printed
 // ("target met"/"target missed"); the exit code is non-zero only when the run itself failed.
 //
 // usage: bench_load [--scenario idle|vote|drafting|mixed] [--connections N] [--authors 400]
@@ -74,6 +75,50 @@ void write_line(int fd, const std::string& s) {
   }
 }
 
+// Latencies per second of arrival (whole seconds of the monotonic clock, the same in every
+// process), in 1 ms buckets up to 5 s: enough for a p95 per second, small enough to send.
+struct Timeline {
+  static constexpr size_t kBins = 5000;
+  std::map<std::int64_t, std::vector<std::uint32_t>> per_s;
+  void add(double ms, std::int64_t at_ns) {
+    auto& v = per_s[at_ns / 1000000000];
+    if (v.empty()) v.resize(kBins);
+    ++v[std::min(kBins - 1, static_cast<size_t>(std::max(0.0, ms)))];
+  }
+  json to_json() const {
+    json out = json::array();
+    for (auto& [sec, v] : per_s) {
+      json b = json::array();
+      for (size_t i = 0; i < v.size(); ++i)
+        if (v[i]) b.push_back({i, v[i]});
+      out.push_back({sec, b});
+    }
+    return out;
+  }
+  void add_json(const json& j) {
+    for (auto& e : j) {
+      auto& v = per_s[e[0].get<std::int64_t>()];
+      if (v.empty()) v.resize(kBins);
+      for (auto& b : e[1]) v[std::min(kBins - 1, b[0].get<size_t>())] += b[1].get<std::uint32_t>();
+    }
+  }
+  // (second, p95 in ms) for every second with at least one sample.
+  std::vector<std::pair<std::int64_t, double>> p95() const {
+    std::vector<std::pair<std::int64_t, double>> out;
+    for (auto& [sec, v] : per_s) {
+      std::uint64_t n = 0, acc = 0;
+      for (auto c : v) n += c;
+      std::uint64_t want = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(0.95 * double(n))));
+      for (size_t i = 0; i < v.size(); ++i)
+        if ((acc += v[i]) >= want) {
+          out.emplace_back(sec, double(i) + 0.5);
+          break;
+        }
+    }
+    return out;
+  }
+};
+
 // ------------------------------------------------------------------------------------------
 // Worker
 // ------------------------------------------------------------------------------------------
@@ -103,6 +148,7 @@ struct Worker {
   std::uint64_t frames_in = 0, frames_out = 0, errors = 0, edits = 0, ops_sent = 0, composed = 0, slow_parse = 0;
   std::string first_error, first_drop;
   std::unique_ptr<Histogram> peer, ack;
+  Timeline peer_t, ack_t, ballot_t;
   std::vector<double> ballot_ms;
   std::int64_t first_ballot_ns = 0, last_ack_ns = 0;
   bool typing = false, finishing = false, ready_sent = false;
@@ -235,6 +281,7 @@ struct Worker {
       std::int64_t t = now_ns();
       c.ballot_acked = true;
       ballot_ms.push_back(double(t - c.ballot_sent) / 1e6);
+      ballot_t.add(ballot_ms.back(), t);
       last_ack_ns = std::max(last_ack_ns, t);
     } else if (r.value("type", "") != "ok") {
       error(std::string(s.substr(0, 300)));
@@ -261,6 +308,7 @@ struct Worker {
       if (k == std::string_view::npos || !c.j.inflight) return error("unexpected ok: " + std::string(s.substr(0, 200)));
       Scan sc{s, k + 6};
       ack->add(double(now - c.inflight_at) / 1e6);
+      ack_t.add(double(now - c.inflight_at) / 1e6, now);
       if (c.j.ack(sc.num())) send_op(c);
     } else if (s.find("\"type\":\"doc.cursors\"") != std::string_view::npos) {
       // others' cursors: ignored
@@ -274,8 +322,10 @@ struct Worker {
     auto dash = opid.rfind('-');
     std::int64_t sent = 0;
     if (dash != std::string_view::npos &&
-        std::from_chars(opid.data() + dash + 1, opid.data() + opid.size(), sent).ec == std::errc() && sent > 0)
+        std::from_chars(opid.data() + dash + 1, opid.data() + opid.size(), sent).ec == std::errc() && sent > 0) {
       peer->add(double(now - sent) / 1e6);
+      peer_t.add(double(now - sent) / 1e6, now);
+    }
     std::int64_t had = c.j.rev;
     if (!c.j.remote(rev, std::move(op))) error("revision gap: have " + std::to_string(had) + ", got " + std::to_string(rev));
   }
@@ -357,7 +407,8 @@ struct Worker {
               {"frames_out", frames_out}, {"errors", errors},      {"first_error", first_error},
               {"first_drop", first_drop}, {"ballot_ms", ballot_ms}, {"first_ballot_ns", first_ballot_ns},
               {"last_ack_ns", last_ack_ns}, {"edits", edits},      {"ops_sent", ops_sent},
-              {"composed", composed},    {"slow_parse", slow_parse}, {"cpu_s", self_cpu_seconds()}};
+              {"composed", composed},    {"slow_parse", slow_parse}, {"cpu_s", self_cpu_seconds()},
+              {"ballot_t", ballot_t.to_json()}, {"ack_t", ack_t.to_json()}, {"peer_t", peer_t.to_json()}};
     if (peer) {
       r["peer"] = peer->to_json();
       r["ack"] = ack->to_json();
@@ -402,6 +453,7 @@ struct Worker {
       }
       write_line(1, json{{"ev", "tick"}, {"ready", ready}, {"failed", failed}, {"dropped", dropped},
                          {"in", frames_in}, {"out", frames_out}, {"busy", busy}, {"acked", acked},
+                         {"cpu_ms", static_cast<std::uint64_t>(self_cpu_seconds() * 1000)},
                          {"rev_min", lo == INT64_MAX ? 0 : lo}, {"rev_max", hi},
                          {"ops_quiet_ms", last_doc_ops_ns ? (now_ns() - last_doc_ops_ns) / 1000000 : -1}}
                         .dump());
@@ -624,11 +676,13 @@ std::string fmt(const char* f, double v) {
 
 // A hand-written SVG: connections held, server RSS and server CPU over time (with the phase
 // marks), and the latency percentiles against their targets.
+using Series = std::vector<std::pair<double, double>>;  // (t s, value)
+
 std::string svg_plot(const std::vector<Sample>& s, const std::vector<std::pair<double, std::string>>& marks,
                      const std::vector<std::tuple<std::string, double, double, double, double>>& lat,
-                     const std::string& title) {
+                     const std::vector<std::pair<std::string, Series>>& lat_t, const std::string& title) {
   const int W = 900, PH = 170, L = 70, R = 20, top = 40;
-  int n_panels = 3, lat_h = lat.empty() ? 0 : 220;
+  int n_panels = lat_t.empty() ? 3 : 4, lat_h = lat.empty() ? 0 : 220;
   int H = top + n_panels * (PH + 40) + lat_h + 20;
   std::ostringstream o;
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << W << "\" height=\"" << H
@@ -640,8 +694,8 @@ std::string svg_plot(const std::vector<Sample>& s, const std::vector<std::pair<d
     cpu_pct[i] = s[i].t > s[i - 1].t ? 100 * (s[i].cpu_s - s[i - 1].cpu_s) / (s[i].t - s[i - 1].t) : 0;
   struct Panel {
     std::string name;
-    std::vector<double> v;
-    double limit;
+    std::vector<std::pair<std::string, Series>> series;
+    double limit = -1;
     std::string limit_label;
   };
   std::vector<Panel> panels(3);
@@ -652,17 +706,22 @@ std::string svg_plot(const std::vector<Sample>& s, const std::vector<std::pair<d
   panels[2].name = "server CPU (% of one core)";
   panels[2].limit = 200;
   panels[2].limit_label = "2 cores";
-  panels[0].limit = -1;
+  for (auto& p : panels) p.series.resize(1);
   for (size_t i = 0; i < s.size(); ++i) {
-    panels[0].v.push_back(double(s[i].held));
-    panels[1].v.push_back(s[i].rss_mib);
-    panels[2].v.push_back(cpu_pct[i]);
+    panels[0].series[0].second.emplace_back(s[i].t, double(s[i].held));
+    panels[1].series[0].second.emplace_back(s[i].t, s[i].rss_mib);
+    panels[2].series[0].second.emplace_back(s[i].t, cpu_pct[i]);
   }
+  if (!lat_t.empty()) {
+    panels.push_back({"p95 latency per second (ms)", lat_t, 100, "100 ms"});
+  }
+  const char* line_colours[] = {"#06c", "#c0392b", "#27ae60"};
   for (int p = 0; p < n_panels; ++p) {
     int y0 = top + p * (PH + 40) + 20;
     auto& P = panels[static_cast<size_t>(p)];
     double vmax = 1;
-    for (double v : P.v) vmax = std::max(vmax, v);
+    for (auto& [label, ser] : P.series)
+      for (auto& pt : ser) vmax = std::max(vmax, pt.second);
     if (P.limit > 0) vmax = std::max(vmax, P.limit);
     vmax *= 1.05;
     auto X = [&](double t) { return L + (W - L - R) * t / tmax; };
@@ -692,9 +751,16 @@ std::string svg_plot(const std::vector<Sample>& s, const std::vector<std::pair<d
       o << "<line x1=\"" << L << "\" x2=\"" << W - R << "\" y1=\"" << Y(P.limit) << "\" y2=\"" << Y(P.limit)
         << "\" stroke=\"#c00\" stroke-dasharray=\"6,3\"/><text x=\"" << W - R - 4 << "\" y=\"" << Y(P.limit) - 3
         << "\" text-anchor=\"end\" fill=\"#c00\">" << P.limit_label << "</text>\n";
-    o << "<polyline fill=\"none\" stroke=\"#06c\" stroke-width=\"1.5\" points=\"";
-    for (size_t i = 0; i < s.size(); ++i) o << fmt("%.1f", X(s[i].t)) << "," << fmt("%.1f", Y(P.v[i])) << " ";
-    o << "\"/>\n";
+    for (size_t k = 0; k < P.series.size(); ++k) {
+      auto& [label, ser] = P.series[k];
+      const char* colour = line_colours[k % 3];
+      o << "<polyline fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"1.5\" points=\"";
+      for (auto& pt : ser) o << fmt("%.1f", X(pt.first)) << "," << fmt("%.1f", Y(pt.second)) << " ";
+      o << "\"/>\n";
+      if (!label.empty())
+        o << "<text x=\"" << W - R - 8 - 110 * static_cast<int>(k) << "\" y=\"" << y0 - 6 << "\" text-anchor=\"end\" fill=\""
+          << colour << "\">" << label << "</text>\n";
+    }
   }
   if (!lat.empty()) {
     int y0 = top + n_panels * (PH + 40) + 20, ph = lat_h - 50;
@@ -816,7 +882,7 @@ int coordinate(Options& o, const std::string& self) {
 
   // The measured window.
   double cpu0 = cpu_seconds(server.pid()), load0 = loadavg1(), wait0 = runq_wait_seconds(server.pid());
-  std::uint64_t in0 = co.sum_tick("in"), out0 = co.sum_tick("out");
+  std::uint64_t in0 = co.sum_tick("in"), out0 = co.sum_tick("out"), gen0 = co.sum_tick("cpu_ms");
   auto w0 = Clock::now();
   double vote_at = with_typing ? std::min(5.0, o.seconds / 4) : 0;
   std::int64_t poll_id = 0, poll_voters = 0;
@@ -848,7 +914,8 @@ int coordinate(Options& o, const std::string& self) {
   if (with_vote) co.pump_until([&] { return co.sum_tick("acked") >= static_cast<std::uint64_t>(o.voters); }, o.spread + 60);
   double window_s = seconds_since(w0);
   double cpu1 = cpu_seconds(server.pid()), load1 = loadavg1(), wait1 = runq_wait_seconds(server.pid());
-  std::uint64_t in1 = co.sum_tick("in"), out1 = co.sum_tick("out");
+  std::uint64_t in1 = co.sum_tick("in"), out1 = co.sum_tick("out"), gen1 = co.sum_tick("cpu_ms");
+  double gen_window_cpu = double(gen1 - gen0) / 1000;
   long rss_end = rss_kib(server.pid()), rss_peak = proc_status_kib(server.pid(), "VmHWM");
   co.mark("end");
 
@@ -901,6 +968,7 @@ int coordinate(Options& o, const std::string& self) {
   // Merge.
   std::vector<double> ballots;
   Histogram peer, ack;
+  Timeline ballot_t, ack_t, peer_t;
   std::uint64_t held = 0, dropped = 0, errors = 0, edits = 0, ops_sent = 0, composed = 0;
   std::int64_t first_ballot = INT64_MAX, last_ack = 0;
   double gen_cpu = 0;
@@ -910,6 +978,9 @@ int coordinate(Options& o, const std::string& self) {
   for (auto& p : co.workers.w) {
     auto& r = p.result;
     for (auto& v : r["ballot_ms"]) ballots.push_back(v.get<double>());
+    ballot_t.add_json(r["ballot_t"]);
+    ack_t.add_json(r["ack_t"]);
+    peer_t.add_json(r["peer_t"]);
     if (r.contains("peer")) {
       peer.add_json(r["peer"]);
       ack.add_json(r["ack"]);
@@ -950,8 +1021,8 @@ int coordinate(Options& o, const std::string& self) {
   std::printf("bench_load: server_rss = %.1f MiB after the connections, %.1f MiB at the end, peak %.1f MiB\n",
               rss_connected / 1024.0, rss_end / 1024.0, rss_peak / 1024.0);
   std::printf("bench_load: server_cpu = %.2f s in the window (%.0f %% of one core, %.0f %% of the machine); waited "
-              "for a CPU %.2f s; load generator CPU %.2f s; load average %.2f -> %.2f\n",
-              cpu_s, 100 * cpu_s / window_s, 50 * cpu_s / window_s, wait1 - wait0, gen_cpu, load0, load1);
+              "for a CPU %.2f s; load generator CPU %.2f s in the window (%.2f s in all); load average %.2f -> %.2f\n",
+              cpu_s, 100 * cpu_s / window_s, 50 * cpu_s / window_s, wait1 - wait0, gen_window_cpu, gen_cpu, load0, load1);
   bool conn_met = held >= 15000 && rss_peak < 1024 * 1024 && dropped == 0;
   std::printf("bench_load: target 15,000 connections held, server RSS < 1 GiB: %s (%llu held, peak %.0f MiB)\n",
               verdict(conn_met, o.connections >= 15000), (unsigned long long)held, rss_peak / 1024.0);
@@ -964,7 +1035,7 @@ int coordinate(Options& o, const std::string& self) {
               {"messages_out_per_s", out_rate}, {"server_rss_connected_mib", rss_connected / 1024.0},
               {"server_rss_end_mib", rss_end / 1024.0}, {"server_rss_peak_mib", rss_peak / 1024.0},
               {"server_cpu_s", cpu_s}, {"server_cpu_util_one_core", cpu_s / window_s},
-              {"server_runq_wait_s", wait1 - wait0}, {"load_generator_cpu_s", gen_cpu}, {"loadavg_start", load0},
+              {"server_runq_wait_s", wait1 - wait0}, {"load_generator_cpu_s", gen_window_cpu}, {"load_generator_cpu_total_s", gen_cpu}, {"loadavg_start", load0},
               {"loadavg_end", load1}, {"errors", errors}, {"first_error", first_error},
               {"target_connections_met", conn_met}, {"target_connections_at_size", o.connections >= 15000}};
   std::vector<std::tuple<std::string, double, double, double, double>> lat;
@@ -1017,8 +1088,23 @@ int coordinate(Options& o, const std::string& self) {
   for (auto& [t, what] : co.marks) mk.push_back({t, what});
   out["marks"] = mk;
   std::string json_path = o.out + "/bench_load.json", svg_path = o.out + "/bench_load.svg";
+  std::vector<std::pair<std::string, Series>> lat_t;
+  auto to_series = [&](const Timeline& tl) {
+    Series ser;
+    double origin = double(co.t_origin.time_since_epoch().count()) / 1e9;
+    for (auto& [sec, p] : tl.p95()) ser.emplace_back(double(sec) + 0.5 - origin, p);
+    return ser;
+  };
+  if (with_vote) lat_t.emplace_back("ballot ack", to_series(ballot_t));
+  if (with_typing) {
+    lat_t.emplace_back("edit ack", to_series(ack_t));
+    lat_t.emplace_back("edit to peer", to_series(peer_t));
+  }
+  json lat_json = json::object();
+  for (auto& [name, ser] : lat_t) lat_json[name] = ser;
+  out["latency_p95_per_s"] = lat_json;  // [t s since the start, p95 ms] per second of arrival
   std::ofstream(json_path) << out.dump(1) << "\n";
-  std::ofstream(svg_path) << svg_plot(co.samples, co.marks, lat,
+  std::ofstream(svg_path) << svg_plot(co.samples, co.marks, lat, lat_t,
                                       "bench_load " + o.scenario + ": " + std::to_string(o.connections) +
                                           " connections, " + std::to_string(o.voters) + " voters, " +
                                           std::to_string(o.authors) + " authors (" + utc_now() + ")");
