@@ -800,7 +800,13 @@ std::string svg_plot(const std::vector<Sample>& s, const std::vector<std::pair<d
 }
 
 int coordinate(Options& o, const std::string& self) {
-  raise_nofile();
+  rlim_t nofile = raise_nofile();
+  // A worker holds its connections plus a few descriptors; the server (which inherits the
+  // limit) holds all of them.
+  o.per_worker = std::min<int>(o.per_worker, static_cast<int>(nofile) - 200);
+  if (static_cast<rlim_t>(o.connections) + 200 > nofile)
+    std::printf("bench_load: warning: %d connections need more descriptors in the server than RLIMIT_NOFILE %llu\n",
+                o.connections, (unsigned long long)nofile);
   const bool with_vote = o.voters > 0, with_typing = o.authors > 0;
   int delegates = o.connections - o.authors;
   int n_workers = std::max(1, (o.connections + o.per_worker - 1) / o.per_worker);
