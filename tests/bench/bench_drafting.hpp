@@ -140,7 +140,7 @@ struct Scan {
   }
 };
 
-bool parse_doc_ops(std::string_view frame, std::vector<Entry>& out) {
+inline bool parse_doc_ops(std::string_view frame, std::vector<Entry>& out) {
   auto k = frame.find("\"ops\":[");
   if (k == std::string_view::npos) return false;
   Scan sc{frame, k + 7};
@@ -224,7 +224,7 @@ class BlockText {
 using Rope = BlockText;
 
 // Applies an op to the text (this benchmark's text is ASCII, so code points are bytes).
-void apply_rope(Rope& r, const ot::Op& op) {
+inline void apply_rope(Rope& r, const ot::Op& op) {
   size_t pos = 0;
   for (const auto& c : op) {
     if (c.is_skip()) {
