@@ -116,12 +116,21 @@ void Hub::on_forum_get(ConnState&, const json& m, const Reply& reply) {
 // Who is in a room goes out once per tick per room, not once per join: one `presence` push
 // carries the changes since the previous one. A room of more than kPresenceListLimit people is
 // not listed: its join reply and pushes carry only the count, and its pushes go out at most
-// every kLargeRoomPushMs (a plenary of 5,000 would otherwise get 5,000 frames per tick).
+// every kLargeRoomPushMs and at most kPresenceFramesPerSecond frames a second (a plenary of
+// 15,000 filling up would otherwise get 15,000 frames per tick: 60,000 sends a second spent on
+// a head count while the delegates are trying to connect).
 
 namespace {
 constexpr std::size_t kPresenceListLimit = 100;
-constexpr auto kLargeRoomPushMs = std::chrono::milliseconds(250);
+constexpr std::int64_t kLargeRoomPushMs = 250;
+constexpr std::size_t kPresenceFramesPerSecond = 5000;
 }  // namespace
+
+std::int64_t Hub::paced_ms(std::int64_t room, std::int64_t floor_ms, std::size_t frames_per_second) const {
+  auto rc = room_conns_.find(room);
+  std::size_t conns = rc == room_conns_.end() ? 0 : rc->second.size();
+  return std::max<std::int64_t>(floor_ms, static_cast<std::int64_t>(conns * 1000 / frames_per_second));
+}
 
 struct Hub::RoomPresence {
   std::map<std::int64_t, json> people;         // delegate → participant, while present
@@ -181,7 +190,8 @@ void Hub::flush_presence() {
     if (pit == presence_.end()) continue;
     auto& rp = *pit->second;
     bool listed = rp.people.size() <= kPresenceListLimit;
-    if (!listed && now - rp.last_push < kLargeRoomPushMs) {
+    if (!listed && now - rp.last_push <
+                       std::chrono::milliseconds(paced_ms(room, kLargeRoomPushMs, kPresenceFramesPerSecond))) {
       later.insert(room);
       continue;
     }

@@ -248,6 +248,9 @@ private:
   std::shared_ptr<LivePoll> managed_poll(ConnState& c, std::int64_t id, const std::string& action);
   json poll_json(const LivePoll& p, const ConnState* viewer);  // viewer null: the public view
   void push_to_room(std::int64_t room, const json& msg);
+  // How long a push that goes to every connection of `room` must wait after the previous one so
+  // that it costs at most `frames_per_second` sends a second (and never less than `floor_ms`).
+  std::int64_t paced_ms(std::int64_t room, std::int64_t floor_ms, std::size_t frames_per_second) const;
   // push_to_room to at most `limit` connections with ids after `after`; returns the last one
   // reached when some remain, else 0.
   std::uint64_t push_to_room_from(std::int64_t room, const json& msg, std::uint64_t after, std::size_t limit);

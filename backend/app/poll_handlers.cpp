@@ -285,11 +285,9 @@ void Hub::mark_poll_count(std::int64_t poll) {
   // At most ten counts a second per poll (never faster than the hub's tick), and at most
   // kCountFramesPerSecond frames a second: 5,000 people in a room get a count once a second
   // (5,000 frames a second, not the 250,000 of one per tick).
-  std::size_t conns = 0;
-  if (auto it = polls_.find(poll); it != polls_.end())
-    if (auto rc = room_conns_.find(it->second->room); rc != room_conns_.end()) conns = rc->second.size();
-  schedule_poll_counts(std::max<std::int64_t>(
-      {config_.tick_ms, 100, static_cast<std::int64_t>(conns * 1000 / kCountFramesPerSecond)}));
+  auto it = polls_.find(poll);
+  std::int64_t floor_ms = std::max<std::int64_t>(config_.tick_ms, 100);
+  schedule_poll_counts(it == polls_.end() ? floor_ms : paced_ms(it->second->room, floor_ms, kCountFramesPerSecond));
 }
 
 void Hub::schedule_poll_counts(std::int64_t ms) {
