@@ -13,6 +13,7 @@
 #include "cli/admin.hpp"
 #include "cli/seed_loader.hpp"
 #include "net/server.hpp"
+#include "net/tls.hpp"
 #include "store/committer.hpp"
 #include "store/migrations.hpp"
 
@@ -25,6 +26,7 @@ const char* kUsage = R"(usage:
   plenary serve [--listen HOST:PORT] [--db PATH] [--web DIR] [--allowed-origin URL]...
                 [--max-frame BYTES] [--max-msg-rate N] [--threads N] [--seed FILE]
                 [--port-file FILE] [--session-ttl SECONDS] [--idle-timeout SECONDS] [--tick-ms MS]
+                [--tls-cert FILE --tls-key FILE]
   plenary forum create --db PATH --name NAME --languages en,es,fr
   plenary access-code --db PATH --forum ID --role ROLE --name NAME
   plenary seed FILE --db PATH
@@ -103,6 +105,12 @@ int serve(const Args& a) {
   if (auto v = a.get("idle-timeout"); !v.empty()) cfg.idle_timeout = std::max(1, std::stoi(v));
   cfg.port_file = a.get("port-file");
   cfg.seed = a.get("seed");
+  for (const char* k : {"tls-cert", "tls-key"})
+    if (a.opts.count(k) && a.get(k).empty()) throw std::runtime_error(std::string("--") + k + " needs a FILE");
+  cfg.tls_cert = a.get("tls-cert");
+  cfg.tls_key = a.get("tls-key");
+  // Before anything touches the database: a bad certificate or key stops the start here.
+  auto tls = net::load_tls(cfg);
 
   // A write past a file size limit fails with EFBIG (answered as a storage error) instead of
   // killing the server with SIGXFSZ.
@@ -117,14 +125,14 @@ int serve(const Args& a) {
   store::Committer committer(cfg.db);
   boost::asio::io_context ioc(cfg.threads);
   app::Hub hub(ioc, cfg, committer);
-  net::Server server(ioc, hub, cfg);
+  net::Server server(ioc, hub, cfg, tls);
   hub.start();
   if (!cfg.port_file.empty()) {
     std::string tmp = cfg.port_file + ".tmp";
     std::ofstream(tmp) << server.port() << "\n";
     std::rename(tmp.c_str(), cfg.port_file.c_str());
   }
-  app::log::info("listening", {{"host", cfg.host}, {"port", server.port()}, {"db", cfg.db}});
+  app::log::info("listening", {{"host", cfg.host}, {"port", server.port()}, {"db", cfg.db}, {"tls", tls != nullptr}});
 
   // The io_context runs until the stopper thread has drained the Hub and the Committer; main
   // joins that thread before anything is destroyed.

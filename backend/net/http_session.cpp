@@ -1,8 +1,10 @@
 #include "net/http_session.hpp"
 
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include "app/hub.hpp"
+#include "app/log.hpp"
 #include "net/export_http.hpp"
 #include "net/http_auth.hpp"
 #include "net/report_http.hpp"
@@ -20,6 +22,7 @@ bool origin_allowed(const Config& config, std::string_view origin, std::string_v
   }
   auto scheme = origin.find("://");
   if (scheme == std::string_view::npos) return false;
+  if (!config.tls_cert.empty() && origin.substr(0, scheme) != "https") return false;
   return origin.substr(scheme + 3) == host;
 }
 
@@ -42,35 +45,76 @@ std::string client_address(const std::string& peer, std::string_view forwarded) 
 }
 }  // namespace
 
-HttpSession::HttpSession(boost::asio::ip::tcp::socket&& socket, app::Hub& hub, const Config& config)
-    : stream_(std::move(socket)), hub_(hub), config_(config) {
+// A request head (or a TLS handshake) must arrive within this; a client that sends nothing, or
+// dribbles bytes, is cut when it passes.
+constexpr auto kReadDeadline = std::chrono::seconds(20);
+
+template <class Stream>
+HttpSession<Stream>::HttpSession(Stream&& stream, app::Hub& hub, const Config& config)
+    : stream_(std::move(stream)), hub_(hub), config_(config) {
   beast::error_code ec;
-  auto ep = stream_.socket().remote_endpoint(ec);
+  auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
   remote_ = ec ? "?" : ep.address().to_string();
 }
 
-void HttpSession::run() {
-  boost::asio::dispatch(stream_.get_executor(),
-                        beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+template <class Stream>
+void HttpSession<Stream>::run() {
+  auto self = this->shared_from_this();
+  boost::asio::dispatch(stream_.get_executor(), [self] {
+    if constexpr (is_tls<Stream>) {
+      beast::get_lowest_layer(self->stream_).expires_after(kReadDeadline);
+      self->stream_.async_handshake(boost::asio::ssl::stream_base::server,
+                                    beast::bind_front_handler(&HttpSession::on_handshake, self));
+    } else {
+      self->do_read();
+    }
+  });
 }
 
-void HttpSession::do_read() {
+template <class Stream>
+void HttpSession<Stream>::on_handshake(beast::error_code ec) {
+  if (ec) {
+    // Plain HTTP on the TLS port, an unknown protocol version, a client that distrusts the
+    // certificate, or the deadline: the socket closes when this session is released.
+    app::log::warn("tls.handshake_failed",
+                   {{"remote", remote_}, {"error", ec == beast::error::timeout ? "timeout" : ec.message()}});
+    return;
+  }
+  do_read();
+}
+
+template <class Stream>
+void HttpSession<Stream>::do_read() {
   parser_.emplace();
   parser_->header_limit(16 * 1024);
   parser_->body_limit(64 * 1024);
-  stream_.expires_after(std::chrono::seconds(20));
-  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+  beast::get_lowest_layer(stream_).expires_after(kReadDeadline);
+  http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&HttpSession::on_read, this->shared_from_this()));
 }
 
+template <class Stream>
 template <class Response>
-void HttpSession::write(Response&& res) {
+void HttpSession<Stream>::write(Response&& res) {
   auto sp = std::make_shared<std::decay_t<Response>>(std::forward<Response>(res));
   pending_ = sp;
   bool keep = sp->keep_alive();
-  http::async_write(stream_, *sp, beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), keep));
+  http::async_write(stream_, *sp, beast::bind_front_handler(&HttpSession::on_write, this->shared_from_this(), keep));
 }
 
-void HttpSession::write_answer(HttpAnswer answer, unsigned version, bool keep_alive, bool head) {
+template <class Stream>
+void HttpSession<Stream>::finish() {
+  if constexpr (is_tls<Stream>) {
+    // close_notify, bounded: a peer that never answers it is cut at the deadline.
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+    stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {});
+  } else {
+    beast::error_code ec;
+    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+  }
+}
+
+template <class Stream>
+void HttpSession<Stream>::write_answer(HttpAnswer answer, unsigned version, bool keep_alive, bool head) {
   http::response<http::string_body> res{static_cast<http::status>(answer.status), version};
   res.set(http::field::server, "plenary");
   res.set(http::field::content_type, answer.content_type);
@@ -86,21 +130,20 @@ void HttpSession::write_answer(HttpAnswer answer, unsigned version, bool keep_al
     res.body() = std::move(answer.body);
     res.prepare_payload();
   }
-  stream_.expires_after(std::chrono::seconds(60));
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(60));
   write(std::move(res));
 }
 
-void HttpSession::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+template <class Stream>
+void HttpSession<Stream>::on_write(bool keep_alive, beast::error_code ec, std::size_t) {
   pending_.reset();
   if (ec) return;
-  if (!keep_alive) {
-    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
-    return;
-  }
+  if (!keep_alive) return finish();
   do_read();
 }
 
-void HttpSession::on_read(beast::error_code ec, std::size_t) {
+template <class Stream>
+void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (ec) {
     if (ec == http::error::body_limit || ec == http::error::header_limit) {
       http::response<http::string_body> res{http::status::payload_too_large, 11};
@@ -110,7 +153,9 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
       res.prepare_payload();
       return write(std::move(res));
     }
-    stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ec);
+    // Over TLS, close_notify answers only an orderly end (after a failed or timed-out read
+    // the TLS session is unusable; the socket closes when this session is released).
+    if (!is_tls<Stream> || ec == http::error::end_of_stream) finish();
     return;
   }
   auto req = parser_->release();
@@ -135,7 +180,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
                         R"({"error":"not_allowed","message":"this Origin may not open a WebSocket"})");
     }
     std::string remote = client_address(remote_, req["X-Forwarded-For"]);
-    std::make_shared<WsSession>(std::move(stream_), hub_, config_, std::move(remote))->run(std::move(req));
+    std::make_shared<WsSession<Stream>>(std::move(stream_), hub_, config_, std::move(remote))->run(std::move(req));
     return;
   }
   if (req.method() != http::verb::get && req.method() != http::verb::head)
@@ -148,7 +193,7 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
     // written back on this connection's strand when it is ready.
     bool head = req.method() == http::verb::head, keep = req.keep_alive();
     unsigned version = req.version();
-    auto self = shared_from_this();
+    auto self = this->shared_from_this();
     std::string auth(req[http::field::authorization]);
     bool queued = submit_export([self, target, auth, head, keep, version] {
       auto answer = std::make_shared<HttpAnswer>(export_answer(self->config_, target, auth));
@@ -200,5 +245,8 @@ void HttpSession::on_read(beast::error_code ec, std::size_t) {
   res.keep_alive(req.keep_alive());
   write(std::move(res));
 }
+
+template class HttpSession<PlainStream>;
+template class HttpSession<TlsStream>;
 
 }  // namespace plenary::net

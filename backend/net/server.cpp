@@ -4,8 +4,9 @@
 
 namespace plenary::net {
 
-Server::Server(boost::asio::io_context& ioc, app::Hub& hub, const Config& config)
-    : ioc_(ioc), hub_(hub), config_(config), acceptor_(boost::asio::make_strand(ioc)) {
+Server::Server(boost::asio::io_context& ioc, app::Hub& hub, const Config& config,
+               std::shared_ptr<boost::asio::ssl::context> tls)
+    : ioc_(ioc), hub_(hub), config_(config), tls_(std::move(tls)), acceptor_(boost::asio::make_strand(ioc)) {
   using boost::asio::ip::tcp;
   tcp::endpoint ep{boost::asio::ip::make_address(config.host), config.port};
   acceptor_.open(ep.protocol());
@@ -28,7 +29,10 @@ void Server::do_accept() {
     if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
     if (!ec) {
       s.set_option(boost::asio::ip::tcp::no_delay(true), ec);
-      std::make_shared<HttpSession>(std::move(s), hub_, config_)->run();
+      if (tls_)
+        std::make_shared<HttpSession<TlsStream>>(TlsStream(std::move(s), *tls_), hub_, config_)->run();
+      else
+        std::make_shared<HttpSession<PlainStream>>(PlainStream(std::move(s)), hub_, config_)->run();
     }
     do_accept();
   });

@@ -1,7 +1,9 @@
 // The listening socket and the threads that run the io_context.
-// Invariant: stop() stops accepting, lets the Hub finish pending commits, then joins threads.
+// Invariants: stop() stops accepting, lets the Hub finish pending commits, then joins threads;
+// with a TLS context every accepted connection is TLS (no plain fallback on the same port).
 #pragma once
 #include <boost/asio.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -14,7 +16,9 @@ namespace plenary::net {
 
 class Server {
 public:
-  Server(boost::asio::io_context& ioc, app::Hub& hub, const Config& config);
+  // `tls` (net/tls.hpp's load_tls) makes the port https/wss only; nullptr serves plain http/ws.
+  Server(boost::asio::io_context& ioc, app::Hub& hub, const Config& config,
+         std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   std::uint16_t port() const { return port_; }
   void stop();
 
@@ -23,6 +27,7 @@ private:
   boost::asio::io_context& ioc_;
   app::Hub& hub_;
   const Config& config_;
+  std::shared_ptr<boost::asio::ssl::context> tls_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::uint16_t port_ = 0;
 };

@@ -1,5 +1,7 @@
 #include "net/ws_session.hpp"
 
+#include <boost/beast/websocket/ssl.hpp>
+
 #include <atomic>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -37,15 +39,18 @@ bool valid_utf8(std::string_view s) {
 }
 }  // namespace
 
-WsSession::WsSession(beast::tcp_stream&& stream, app::Hub& hub, const Config& config, std::string remote)
+template <class Stream>
+WsSession<Stream>::WsSession(Stream&& stream, app::Hub& hub, const Config& config, std::string remote)
     : ws_(std::move(stream)), hub_(hub), config_(config), remote_(std::move(remote)), id_(next_id++) {
   tokens_ = config_.max_msg_rate * 4;
   last_refill_ = std::chrono::steady_clock::now();
 }
 
-WsSession::~WsSession() = default;
+template <class Stream>
+WsSession<Stream>::~WsSession() = default;
 
-void WsSession::run(http::request<http::string_body> req) {
+template <class Stream>
+void WsSession<Stream>::run(http::request<http::string_body> req) {
   beast::get_lowest_layer(ws_).expires_never();
   websocket::stream_base::timeout t{};
   t.handshake_timeout = std::chrono::seconds(30);
@@ -56,21 +61,24 @@ void WsSession::run(http::request<http::string_body> req) {
       [](websocket::response_type& res) { res.set(http::field::server, "plenary"); }));
   ws_.read_message_max(config_.max_frame * 4);
   ws_.auto_fragment(false);
-  ws_.async_accept(req, beast::bind_front_handler(&WsSession::on_accept, shared_from_this()));
+  ws_.async_accept(req, beast::bind_front_handler(&WsSession::on_accept, this->shared_from_this()));
 }
 
-void WsSession::on_accept(beast::error_code ec) {
+template <class Stream>
+void WsSession<Stream>::on_accept(beast::error_code ec) {
   if (ec) return;
   open_ = true;
-  hub_.connection_opened(shared_from_this());
+  hub_.connection_opened(this->shared_from_this());
   do_read();
 }
 
-void WsSession::do_read() {
-  ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, shared_from_this()));
+template <class Stream>
+void WsSession<Stream>::do_read() {
+  ws_.async_read(buffer_, beast::bind_front_handler(&WsSession::on_read, this->shared_from_this()));
 }
 
-bool WsSession::take_token() {
+template <class Stream>
+bool WsSession<Stream>::take_token() {
   if (config_.max_msg_rate <= 0) return true;
   auto now = std::chrono::steady_clock::now();
   double dt = std::chrono::duration<double>(now - last_refill_).count();
@@ -81,7 +89,8 @@ bool WsSession::take_token() {
   return true;
 }
 
-void WsSession::on_read(beast::error_code ec, std::size_t n) {
+template <class Stream>
+void WsSession<Stream>::on_read(beast::error_code ec, std::size_t n) {
   if (ec) {
     // Beast has already answered protocol violations with the right close code
     // (1009 for a frame over the hard limit, 1007 for invalid UTF-8 in a text frame).
@@ -112,7 +121,8 @@ void WsSession::on_read(beast::error_code ec, std::size_t n) {
   if (!closing_) do_read();
 }
 
-void WsSession::send(std::shared_ptr<const std::string> frame) {
+template <class Stream>
+void WsSession<Stream>::send(std::shared_ptr<const std::string> frame) {
   // One post per burst: whoever finds the outbox empty posts the handler that empties it.
   bool post;
   {
@@ -120,10 +130,11 @@ void WsSession::send(std::shared_ptr<const std::string> frame) {
     post = outbox_.empty();
     outbox_.push_back(std::move(frame));
   }
-  if (post) boost::asio::post(ws_.get_executor(), [self = shared_from_this()] { self->take_outbox(); });
+  if (post) boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->take_outbox(); });
 }
 
-void WsSession::take_outbox() {
+template <class Stream>
+void WsSession<Stream>::take_outbox() {
   // The two vectors trade places, so both keep their capacity.
   thread_local std::vector<std::shared_ptr<const std::string>> frames;
   {
@@ -154,8 +165,9 @@ void WsSession::take_outbox() {
   if (!writing_) write_next();
 }
 
-void WsSession::close(int code, std::string reason) {
-  boost::asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::move(reason)] {
+template <class Stream>
+void WsSession<Stream>::close(int code, std::string reason) {
+  boost::asio::post(ws_.get_executor(), [self = this->shared_from_this(), code, reason = std::move(reason)] {
     if (self->closing_ || self->closed_) return;
     self->closing_ = true;
     self->close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code), reason);
@@ -163,7 +175,8 @@ void WsSession::close(int code, std::string reason) {
   });
 }
 
-void WsSession::set_cork(bool on) {
+template <class Stream>
+void WsSession<Stream>::set_cork(bool on) {
 #ifdef TCP_CORK
   int v = on ? 1 : 0;
   ::setsockopt(beast::get_lowest_layer(ws_).socket().native_handle(), IPPROTO_TCP, TCP_CORK, &v, sizeof v);
@@ -171,7 +184,8 @@ void WsSession::set_cork(bool on) {
   corked_ = on;
 }
 
-void WsSession::write_next() {
+template <class Stream>
+void WsSession<Stream>::write_next() {
   if (queue_.empty()) {
     if (corked_) set_cork(false);  // with TCP_NODELAY, uncorking sends what is held at once
     if (closing_) start_close();
@@ -183,10 +197,11 @@ void WsSession::write_next() {
   writing_ = true;
   ws_.text(true);
   ws_.async_write(boost::asio::buffer(*queue_.front()),
-                  beast::bind_front_handler(&WsSession::on_write, shared_from_this()));
+                  beast::bind_front_handler(&WsSession::on_write, this->shared_from_this()));
 }
 
-void WsSession::on_write(beast::error_code ec, std::size_t) {
+template <class Stream>
+void WsSession<Stream>::on_write(beast::error_code ec, std::size_t) {
   writing_ = false;
   if (ec) {
     queue_.clear();
@@ -198,15 +213,19 @@ void WsSession::on_write(beast::error_code ec, std::size_t) {
   write_next();
 }
 
-void WsSession::start_close() {
+template <class Stream>
+void WsSession<Stream>::start_close() {
   if (closed_ || !open_) return;
   if (corked_) set_cork(false);  // the close frame must not wait for the cork's timer
-  ws_.async_close(close_reason_, [self = shared_from_this()](beast::error_code) {
+  ws_.async_close(close_reason_, [self = this->shared_from_this()](beast::error_code) {
     if (!self->closed_) {
       self->closed_ = true;
       self->hub_.connection_closed(self->id_);
     }
   });
 }
+
+template class WsSession<PlainStream>;
+template class WsSession<TlsStream>;
 
 }  // namespace plenary::net

@@ -1,4 +1,5 @@
-// One WebSocket client connection (Beast's one-session-per-connection shape).
+// One WebSocket client connection (Beast's one-session-per-connection shape), over plain TCP
+// or TLS (net/stream.hpp: ws and wss run this same code).
 // Invariants: all of the session's state is touched only on its own strand, except the outbox
 // (guarded by its mutex), where send() leaves frames from any thread and which one posted
 // handler at a time moves to the write queue; frames are written one at a time in the order
@@ -18,6 +19,7 @@
 
 #include "app/connection.hpp"
 #include "net/config.hpp"
+#include "net/stream.hpp"
 
 namespace plenary::app { class Hub; }
 
@@ -27,9 +29,10 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 
-class WsSession : public app::Connection, public std::enable_shared_from_this<WsSession> {
+template <class Stream>
+class WsSession : public app::Connection, public std::enable_shared_from_this<WsSession<Stream>> {
 public:
-  WsSession(beast::tcp_stream&& stream, app::Hub& hub, const Config& config, std::string remote);
+  WsSession(Stream&& stream, app::Hub& hub, const Config& config, std::string remote);
   ~WsSession() override;
   void run(http::request<http::string_body> req);
 
@@ -49,7 +52,7 @@ private:
   void start_close();
   bool take_token();
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   beast::flat_buffer buffer_;
   app::Hub& hub_;
   const Config& config_;

@@ -6,9 +6,11 @@
 # and pandoc (DOCX/ODT). Tests read the exports back with poppler-utils (pdftotext),
 # libxml2-utils (xmllint against the Akoma Ntoso schema) and unzip. The nginx test runs Debian's
 # nginx in front of the server. jemalloc: the server's allocator (linked where installed).
+# libssl-dev/libssl3: TLS (`serve --tls-cert/--tls-key`); the TLS test makes its certificate
+# with the openssl command.
 PLENARY_BUILD_PACKAGES="g++ cmake ninja-build pkg-config libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libsodium-dev libssl-dev libpango1.0-dev libcairo2-dev libjemalloc-dev"
-PLENARY_RUNTIME_PACKAGES="libjemalloc2 apertium apertium-eng-spa apertium-fr-es apertium-es-pt fonts-noto-core fonts-noto-cjk pandoc"
-PLENARY_TEST_PACKAGES="libgtest-dev chromium fonts-noto-core clang libclang-rt-14-dev poppler-utils libxml2-utils unzip nginx"
+PLENARY_RUNTIME_PACKAGES="libssl3 libjemalloc2 apertium apertium-eng-spa apertium-fr-es apertium-es-pt fonts-noto-core fonts-noto-cjk pandoc"
+PLENARY_TEST_PACKAGES="libgtest-dev openssl chromium fonts-noto-core clang libclang-rt-14-dev poppler-utils libxml2-utils unzip nginx"
 
 plenary_need_node() {
   if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then

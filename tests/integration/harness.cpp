@@ -9,15 +9,19 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <variant>
 
 extern char** environ;
 
@@ -28,6 +32,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 namespace asio = boost::asio;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
 std::string source_dir() { return PLENARY_SOURCE_DIR; }
@@ -91,6 +96,25 @@ std::string read_file(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// A client context that trusts only `tls.ca_file` and verifies the peer.
+std::unique_ptr<ssl::context> client_context(const TlsTrust& tls) {
+  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
+  ctx->load_verify_file(tls.ca_file);
+  ctx->set_verify_mode(ssl::verify_peer);
+  return ctx;
+}
+
+// The client side of the TLS handshake: SNI for a host name, and the certificate checked for
+// `tls.host` (its IP subjectAltName for an address).
+template <class SslStream>
+void client_handshake(SslStream& stream, const TlsTrust& tls) {
+  stream.set_verify_callback(ssl::host_name_verification(tls.host));
+  boost::system::error_code ec;
+  asio::ip::make_address(tls.host, ec);
+  if (ec) SSL_set_tlsext_host_name(stream.native_handle(), tls.host.c_str());
+  stream.handshake(ssl::stream_base::client);
 }
 
 // The recorder: one file shared by every client of the process.
@@ -221,29 +245,47 @@ int ServerProcess::terminate() {
 
 std::string ServerProcess::log() const { return read_file(log_file_); }
 
-std::string run_cli(const std::vector<std::string>& args) {
+CliResult run_cli_result(const std::vector<std::string>& args, std::chrono::milliseconds timeout) {
   std::string dir = make_temp_dir();
   std::vector<std::string> full = {plenary_binary()};
   full.insert(full.end(), args.begin(), args.end());
   pid_t pid = spawn(full, dir + "/out", dir + "/err");
   int status = 0;
-  waitpid(pid, &status, 0);
-  std::string out = read_file(dir + "/out"), err = read_file(dir + "/err");
+  CliResult r;
+  auto deadline = std::chrono::steady_clock::now() + scaled(timeout);
+  for (;;) {
+    if (waitpid(pid, &status, WNOHANG) == pid) {
+      r.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      ::kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  r.out = read_file(dir + "/out");
+  r.err = read_file(dir + "/err");
   std::error_code ec;
   fs::remove_all(dir, ec);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-    throw std::runtime_error("plenary " + (args.empty() ? std::string() : args[0]) + " failed: " + err + out);
-  return out;
+  return r;
+}
+
+std::string run_cli(const std::vector<std::string>& args) {
+  CliResult r = run_cli_result(args, 24h);
+  if (r.status != 0)
+    throw std::runtime_error("plenary " + (args.empty() ? std::string() : args[0]) + " failed: " + r.err + r.out);
+  return r.out;
 }
 
 HttpResult http_get(std::uint16_t port, const std::string& target) { return http_request(port, target, std::nullopt); }
 
-HttpResult http_request(std::uint16_t port, const std::string& target, const std::optional<std::string>& authorization,
-                        bool head) {
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.expires_after(scaled(60s));
-  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+namespace {
+// One GET/HEAD with Connection: close over an open stream (plain or TLS).
+template <class Stream>
+HttpResult exchange(Stream& stream, std::uint16_t port, const std::string& target,
+                    const std::optional<std::string>& authorization, bool head) {
   http::request<http::empty_body> req{head ? http::verb::head : http::verb::get, target, 11};
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
   req.set(http::field::connection, "close");
@@ -255,8 +297,6 @@ HttpResult http_request(std::uint16_t port, const std::string& target, const std
   parser.skip(head);
   http::read(stream, buf, parser);
   auto res = parser.release();
-  beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   HttpResult r;
   r.status = static_cast<int>(res.result_int());
   r.content_type = std::string(res[http::field::content_type]);
@@ -265,6 +305,33 @@ HttpResult http_request(std::uint16_t port, const std::string& target, const std
   r.challenge = std::string(res[http::field::www_authenticate]);
   r.cache_control = std::string(res[http::field::cache_control]);
   r.retry_after = std::string(res[http::field::retry_after]);
+  return r;
+}
+}  // namespace
+
+HttpResult http_request(std::uint16_t port, const std::string& target, const std::optional<std::string>& authorization,
+                        bool head) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.expires_after(scaled(60s));
+  stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  HttpResult r = exchange(stream, port, target, authorization, head);
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+  return r;
+}
+
+HttpResult https_request(std::uint16_t port, const std::string& target, const TlsTrust& tls,
+                         const std::optional<std::string>& authorization, bool head) {
+  asio::io_context ioc;
+  auto ctx = client_context(tls);
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, *ctx);
+  beast::get_lowest_layer(stream).expires_after(scaled(60s));
+  beast::get_lowest_layer(stream).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  client_handshake(stream, tls);
+  HttpResult r = exchange(stream, port, target, authorization, head);
+  beast::error_code ec;
+  stream.shutdown(ec);  // close_notify both ways; the server may already have sent its own
   return r;
 }
 
@@ -286,14 +353,22 @@ int try_upgrade(std::uint16_t port, const std::optional<std::string>& origin) {
 // ---- WsClient -----------------------------------------------------------------------------
 
 struct WsClient::Impl {
-  explicit Impl(WsClient* owner) : owner(owner), ws(ioc), guard(asio::make_work_guard(ioc)) {}
+  using PlainWs = websocket::stream<tcp::socket>;
+  using TlsWs = websocket::stream<beast::ssl_stream<tcp::socket>>;
+
+  explicit Impl(WsClient* owner)
+      : owner(owner), ws(std::in_place_type<PlainWs>, ioc), guard(asio::make_work_guard(ioc)) {}
 
   WsClient* owner;
   asio::io_context ioc;
-  websocket::stream<tcp::socket> ws;
+  std::unique_ptr<ssl::context> tls_ctx;  // wss only; outlives the stream
+  std::variant<PlainWs, TlsWs> ws;        // chosen by connect() or connect_tls()
   asio::executor_work_guard<asio::io_context::executor_type> guard;
   std::thread io;
   beast::flat_buffer buffer;
+
+  // Runs f(stream) on the WebSocket stream, whichever transport it is over.
+  template <class F> decltype(auto) on_ws(F&& f) { return std::visit(std::forward<F>(f), ws); }
 
   // Shared with the test thread.
   std::mutex mu;
@@ -323,7 +398,7 @@ struct WsClient::Impl {
   void raw_next() {
     if (rawq.empty()) return;
     raw_writing = true;
-    asio::async_write(ws.next_layer(), asio::buffer(*rawq.front()), [this](beast::error_code ec, std::size_t) {
+    auto done = [this](beast::error_code ec, std::size_t) {
       raw_writing = false;
       if (ec) {
         rawq.clear();
@@ -331,7 +406,8 @@ struct WsClient::Impl {
       }
       rawq.pop_front();
       raw_next();
-    });
+    };
+    on_ws([&](auto& w) { asio::async_write(w.next_layer(), asio::buffer(*rawq.front()), done); });
   }
 
   void start_io() {
@@ -340,54 +416,57 @@ struct WsClient::Impl {
   }
 
   void do_read() {
-    ws.async_read(buffer, [this](beast::error_code ec, std::size_t) {
-      if (ec) {
-        std::lock_guard lock(mu);
-        is_closed = true;
-        error = ec.message();
-        // A close frame may have arrived even when the connection then failed (e.g. reset).
-        if (ws.reason().code != websocket::close_code::none) code = static_cast<int>(ws.reason().code);
-        else if (code == 0) code = -1;
+    on_ws([this](auto& w) { w.async_read(buffer, [this, &w](beast::error_code ec, std::size_t) { on_read(w, ec); }); });
+  }
+
+  template <class Ws>
+  void on_read(Ws& ws, beast::error_code ec) {
+    if (ec) {
+      std::lock_guard lock(mu);
+      is_closed = true;
+      error = ec.message();
+      // A close frame may have arrived even when the connection then failed (e.g. reset).
+      if (ws.reason().code != websocket::close_code::none) code = static_cast<int>(ws.reason().code);
+      else if (code == 0) code = -1;
+      cv.notify_all();
+      return;
+    }
+    std::string text = beast::buffers_to_string(buffer.data());
+    buffer.consume(buffer.size());
+    {
+      std::unique_lock lock(mu);
+      if (raw) {
+        raw_inbox.push_back(std::move(text));
+        lock.unlock();
         cv.notify_all();
+        do_read();
         return;
       }
-      std::string text = beast::buffers_to_string(buffer.data());
-      buffer.consume(buffer.size());
-      {
-        std::unique_lock lock(mu);
-        if (raw) {
-          raw_inbox.push_back(std::move(text));
-          lock.unlock();
-          cv.notify_all();
-          do_read();
-          return;
-        }
-      }
-      json msg;
-      try {
-        msg = json::parse(text);
-      } catch (...) {
-        msg = json{{"type", "__unparsable"}, {"raw", text}};
-      }
-      {
-        std::lock_guard lock(mu);
-        if (owner->record_ && Recorder::get().enabled()) {
-          json sent = nullptr;
-          std::string type = msg.value("type", "");
-          if ((type == "ok" || type == "error") && msg.contains("re") && !msg["re"].is_null()) {
-            auto it = sent_by_id.find(msg["re"].dump());
-            if (it != sent_by_id.end()) {
-              sent = it->second;
-              sent_by_id.erase(it);
-            }
+    }
+    json msg;
+    try {
+      msg = json::parse(text);
+    } catch (...) {
+      msg = json{{"type", "__unparsable"}, {"raw", text}};
+    }
+    {
+      std::lock_guard lock(mu);
+      if (owner->record_ && Recorder::get().enabled()) {
+        json sent = nullptr;
+        std::string type = msg.value("type", "");
+        if ((type == "ok" || type == "error") && msg.contains("re") && !msg["re"].is_null()) {
+          auto it = sent_by_id.find(msg["re"].dump());
+          if (it != sent_by_id.end()) {
+            sent = it->second;
+            sent_by_id.erase(it);
           }
-          Recorder::get().write(sent, msg);
         }
-        inbox.push_back(std::move(msg));
+        Recorder::get().write(sent, msg);
       }
-      cv.notify_all();
-      do_read();
-    });
+      inbox.push_back(std::move(msg));
+    }
+    cv.notify_all();
+    do_read();
   }
 
   void enqueue(std::string frame, bool binary) {
@@ -404,8 +483,7 @@ struct WsClient::Impl {
       return;
     }
     writing = true;
-    ws.binary(outq.front().second);
-    ws.async_write(asio::buffer(outq.front().first), [this](beast::error_code ec, std::size_t) {
+    auto done = [this](beast::error_code ec, std::size_t) {
       writing = false;
       if (ec) {
         outq.clear();
@@ -414,17 +492,39 @@ struct WsClient::Impl {
       }
       outq.pop_front();
       write_next();
+    };
+    on_ws([&](auto& w) {
+      w.binary(outq.front().second);
+      w.async_write(asio::buffer(outq.front().first), done);
     });
   }
 
   void do_cut() {
-    beast::error_code ec;
-    ws.next_layer().shutdown(tcp::socket::shutdown_both, ec);
-    ws.next_layer().close(ec);
+    on_ws([](auto& w) {
+      beast::error_code ec;
+      beast::get_lowest_layer(w).shutdown(tcp::socket::shutdown_both, ec);
+      beast::get_lowest_layer(w).close(ec);
+    });
   }
 
   void do_close() {
-    ws.async_close(websocket::close_code::normal, [](beast::error_code) {});
+    on_ws([](auto& w) { w.async_close(websocket::close_code::normal, [](beast::error_code) {}); });
+  }
+
+  // The WebSocket handshake on a connected stream (TLS already established for wss); sets
+  // `status` to the HTTP status of the answer, throws when the upgrade failed.
+  template <class Ws>
+  void handshake(Ws& w, const std::string& host, const std::optional<std::string>& origin, int& status) {
+    w.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
+      if (origin) req.set(http::field::origin, *origin);
+    }));
+    w.auto_fragment(false);
+    w.read_message_max(64 * 1024 * 1024);
+    websocket::response_type res;
+    beast::error_code ec;
+    w.handshake(res, host, "/ws", ec);
+    status = static_cast<int>(res.result_int());
+    if (ec) throw std::runtime_error("WebSocket handshake failed (HTTP " + std::to_string(status) + "): " + ec.message());
   }
 };
 
@@ -443,18 +543,18 @@ WsClient::~WsClient() {
 }
 
 void WsClient::connect(std::uint16_t port, const std::optional<std::string>& origin) {
-  auto& ws = impl_->ws;
+  auto& ws = std::get<Impl::PlainWs>(impl_->ws);
   ws.next_layer().connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  ws.set_option(websocket::stream_base::decorator([origin](websocket::request_type& req) {
-    if (origin) req.set(http::field::origin, *origin);
-  }));
-  ws.auto_fragment(false);
-  ws.read_message_max(64 * 1024 * 1024);
-  websocket::response_type res;
-  beast::error_code ec;
-  ws.handshake(res, "127.0.0.1:" + std::to_string(port), "/ws", ec);
-  handshake_status_ = static_cast<int>(res.result_int());
-  if (ec) throw std::runtime_error("WebSocket handshake failed (HTTP " + std::to_string(handshake_status_) + "): " + ec.message());
+  impl_->handshake(ws, "127.0.0.1:" + std::to_string(port), origin, handshake_status_);
+  impl_->start_io();
+}
+
+void WsClient::connect_tls(std::uint16_t port, const TlsTrust& tls, const std::optional<std::string>& origin) {
+  impl_->tls_ctx = client_context(tls);
+  auto& ws = impl_->ws.emplace<Impl::TlsWs>(impl_->ioc, *impl_->tls_ctx);
+  beast::get_lowest_layer(ws).connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+  client_handshake(ws.next_layer(), tls);
+  impl_->handshake(ws, tls.host + ":" + std::to_string(port), origin, handshake_status_);
   impl_->start_io();
 }
 

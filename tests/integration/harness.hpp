@@ -4,7 +4,8 @@
 // web root with an index.html, port file), waits until it listens, and can SIGKILL, SIGTERM and
 // restart it on the same database. WsClient is a synchronous WebSocket client (Boost.Beast;
 // its socket is driven by one I/O thread of its own) with request/reply matching by id, a
-// queue of pushes, raw and binary frames, timeouts and the close code of a server close.
+// queue of pushes, raw and binary frames, timeouts and the close code of a server close; it
+// speaks ws, or wss with the server's certificate verified (TlsTrust), as do the HTTP helpers.
 //
 // When PLENARY_REPLIES names a file, every frame received by a recording client is appended
 // to it as {"sent": <client message or null>, "received": <server message>} (one JSON line);
@@ -72,6 +73,20 @@ private:
 // Throws if it exits non-zero.
 std::string run_cli(const std::vector<std::string>& args);
 
+// Runs the plenary binary with args to completion (SIGKILLed past `timeout`, status -1).
+struct CliResult {
+  int status = -1;  // the exit status
+  std::string out, err;
+};
+CliResult run_cli_result(const std::vector<std::string>& args, std::chrono::milliseconds timeout = 60s);
+
+// What a TLS client trusts: the PEM certificate(s) in `ca_file`, for the name `host` (an IP
+// address is checked against the certificate's IP subjectAltNames). The peer is always verified.
+struct TlsTrust {
+  std::string ca_file;
+  std::string host = "127.0.0.1";
+};
+
 struct HttpResult {
   int status = 0;
   std::string content_type;
@@ -82,6 +97,9 @@ HttpResult http_get(std::uint16_t port, const std::string& target);
 // A GET (or HEAD) with an optional Authorization header.
 HttpResult http_request(std::uint16_t port, const std::string& target, const std::optional<std::string>& authorization,
                         bool head = false);
+// The same over https (throws when the TLS handshake or the certificate check fails).
+HttpResult https_request(std::uint16_t port, const std::string& target, const TlsTrust& tls,
+                         const std::optional<std::string>& authorization = std::nullopt, bool head = false);
 
 // The HTTP status of a WebSocket upgrade request with the given Origin (101 when accepted).
 int try_upgrade(std::uint16_t port, const std::optional<std::string>& origin);
@@ -95,6 +113,8 @@ public:
 
   // Connects to ws://127.0.0.1:PORT/ws (throws on failure, e.g. a refused upgrade).
   void connect(std::uint16_t port, const std::optional<std::string>& origin = std::nullopt);
+  // Connects to wss://HOST:PORT/ws (TCP to 127.0.0.1), verifying the server's certificate.
+  void connect_tls(std::uint16_t port, const TlsTrust& tls, const std::optional<std::string>& origin = std::nullopt);
 
   // Sends `msg` with a fresh id (unless it has one) and returns the ok/error reply whose `re`
   // matches; other frames stay queued for wait_push/read_any. Throws on timeout or close.

@@ -131,3 +131,18 @@ TEST(Origin, SameOriginByDefaultAllowlistWhenGiven) {
   EXPECT_TRUE(net::origin_allowed(cfg, "https://forum.example.org", "127.0.0.1:8080"));
   EXPECT_FALSE(net::origin_allowed(cfg, "http://127.0.0.1:8080", "127.0.0.1:8080"));
 }
+
+TEST(Origin, OverTlsTheSameHostMustBeHttps) {
+  net::Config cfg;
+  // Plain, behind a TLS-terminating proxy: the page's origin is https of the same host.
+  EXPECT_TRUE(net::origin_allowed(cfg, "https://forum.example.org", "forum.example.org"));
+  cfg.tls_cert = "server.crt";
+  cfg.tls_key = "server.key";
+  EXPECT_TRUE(net::origin_allowed(cfg, "https://forum.example.org", "forum.example.org"));
+  EXPECT_FALSE(net::origin_allowed(cfg, "http://forum.example.org", "forum.example.org"));
+  EXPECT_FALSE(net::origin_allowed(cfg, "https://evil.example", "forum.example.org"));
+  EXPECT_TRUE(net::origin_allowed(cfg, "", "forum.example.org"));
+  cfg.allowed_origins = {"https://forum.example.org"};
+  EXPECT_TRUE(net::origin_allowed(cfg, "https://forum.example.org", "127.0.0.1:8443"));
+  EXPECT_FALSE(net::origin_allowed(cfg, "https://127.0.0.1:8443", "127.0.0.1:8443"));
+}
