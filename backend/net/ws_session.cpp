@@ -8,35 +8,12 @@
 #include <sys/socket.h>
 
 #include "app/hub.hpp"
+#include "core/ot/utf8.hpp"
 
 namespace plenary::net {
 
 namespace {
 std::atomic<std::uint64_t> next_id{1};
-
-bool valid_utf8(std::string_view s) {
-  size_t i = 0, n = s.size();
-  auto u = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  while (i < n) {
-    unsigned char c = u(i);
-    if (c < 0x80) { ++i; continue; }
-    size_t len; std::uint32_t cp;
-    if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; }
-    else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; }
-    else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; }
-    else return false;
-    if (i + len > n) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((u(i + k) & 0xC0) != 0x80) return false;
-      cp = (cp << 6) | (u(i + k) & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return false;
-    i += len;
-  }
-  return true;
-}
 }  // namespace
 
 template <class Stream>
@@ -109,7 +86,7 @@ void WsSession<Stream>::on_read(beast::error_code ec, std::size_t n) {
                         "frame of " + std::to_string(n) + " bytes is over the limit of " +
                             std::to_string(config_.max_frame));
   } else if (!text) {
-    if (!valid_utf8(frame))
+    if (!ot::valid_utf8(frame))
       hub_.frame_rejected(id_, "bad_utf8", "binary frame is not valid UTF-8; send JSON as text frames");
     else
       hub_.frame_rejected(id_, "bad_message", "binary frames are not part of the protocol; send text frames");
