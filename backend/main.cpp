@@ -12,6 +12,7 @@
 #include "auth/secrets.hpp"
 #include "cli/admin.hpp"
 #include "cli/seed_loader.hpp"
+#include "net/export_http.hpp"
 #include "net/server.hpp"
 #include "net/tls.hpp"
 #include "store/committer.hpp"
@@ -145,6 +146,7 @@ int serve(const Args& a) {
     server.stop();
     stopper = std::thread([&] {
       hub.drain();
+      net::drain_exports();
       committer.stop();
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
       guard.reset();

@@ -169,18 +169,31 @@ HttpAnswer export_answer(const Config& config, std::string_view target, std::str
   }
 }
 
-bool submit_export(std::function<void()> job) {
+namespace {
+boost::asio::thread_pool& export_pool() {
   static boost::asio::thread_pool pool(kExportThreads);
-  static std::atomic<int> in_flight{0};
-  if (in_flight.fetch_add(1) >= kExportsInFlight) {
-    in_flight.fetch_sub(1);
+  return pool;
+}
+std::atomic<int> exports_in_flight{0};
+std::atomic<bool> exports_stopping{false};
+}  // namespace
+
+bool submit_export(std::function<void()> job) {
+  if (exports_stopping.load()) return false;
+  if (exports_in_flight.fetch_add(1) >= kExportsInFlight) {
+    exports_in_flight.fetch_sub(1);
     return false;
   }
-  boost::asio::post(pool, [job = std::move(job)] {
-    struct Done { ~Done() { in_flight.fetch_sub(1); } } done;
+  boost::asio::post(export_pool(), [job = std::move(job)] {
+    struct Done { ~Done() { exports_in_flight.fetch_sub(1); } } done;
     job();
   });
   return true;
+}
+
+void drain_exports() {
+  exports_stopping.store(true);
+  export_pool().join();
 }
 
 }  // namespace plenary::net

@@ -28,5 +28,9 @@ HttpAnswer export_answer(const Config& config, std::string_view target, std::str
 // Runs `job` on the export pool and returns true, or returns false at once when
 // kExportsInFlight exports are already running or queued.
 bool submit_export(std::function<void()> job);
+// At shutdown, before the io_context stops: refuses new exports (submit_export returns false)
+// and waits for the running and queued ones, so their answers are still written and no export
+// thread outlives the server.
+void drain_exports();
 
 }  // namespace plenary::net
