@@ -262,8 +262,11 @@ std::uint64_t Hub::push_to_room_from(std::int64_t room, const json& msg, std::ui
     if (sent == limit) return *std::prev(cit);
     auto* o = state(*cit);
     if (!o) continue;
-    std::string seq = "{\"seq\":" + std::to_string(++o->rooms[room]) + (body.size() > 2 ? "," : "");
-    push_raw(*o, std::make_shared<const std::string>(seq + body.substr(1)));
+    auto frame = std::make_shared<std::string>();
+    frame->reserve(body.size() + 24);
+    frame->append("{\"seq\":").append(std::to_string(++o->rooms[room])).append(body.size() > 2 ? "," : "");
+    frame->append(body, 1);
+    push_raw(*o, std::move(frame));
     ++sent;
   }
   return 0;
