@@ -27,7 +27,7 @@ const char* kUsage = R"(usage:
   plenary serve [--listen HOST:PORT] [--db PATH] [--web DIR] [--allowed-origin URL]...
                 [--max-frame BYTES] [--max-msg-rate N] [--threads N] [--seed FILE]
                 [--port-file FILE] [--session-ttl SECONDS] [--idle-timeout SECONDS] [--tick-ms MS]
-                [--tls-cert FILE --tls-key FILE]
+                [--tls-cert FILE --tls-key FILE] [--metrics-allow ADDRESS]...
   plenary forum create --db PATH --name NAME --languages en,es,fr
   plenary access-code --db PATH --forum ID --role ROLE --name NAME
   plenary seed FILE --db PATH
@@ -98,6 +98,12 @@ int serve(const Args& a) {
   cfg.db = a.get("db", cfg.db);
   cfg.web = a.get("web", cfg.web);
   for (auto [it, end] = a.opts.equal_range("allowed-origin"); it != end; ++it) cfg.allowed_origins.push_back(it->second);
+  for (auto [it, end] = a.opts.equal_range("metrics-allow"); it != end; ++it) {
+    boost::system::error_code ec;
+    auto addr = boost::asio::ip::make_address(it->second, ec);
+    if (ec) throw std::runtime_error("--metrics-allow takes an IP address, not '" + it->second + "'");
+    cfg.metrics_allow.push_back(addr.to_string());
+  }
   if (auto v = a.get("max-frame"); !v.empty()) cfg.max_frame = std::stoul(v);
   if (auto v = a.get("max-msg-rate"); !v.empty()) cfg.max_msg_rate = std::stod(v);
   if (auto v = a.get("threads"); !v.empty()) cfg.threads = std::max(1, std::stoi(v));

@@ -22,6 +22,7 @@ struct Config {
   int idle_timeout = 60;                      // seconds without a pong before a socket is closed
   int tick_ms = 20;                           // fan-out batching interval
   std::string tls_cert, tls_key;
+  std::vector<std::string> metrics_allow;     // besides loopback, these client addresses may read /metrics
 };
 
 }  // namespace plenary::net

@@ -3,6 +3,8 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 
+#include <algorithm>
+
 #include "app/hub.hpp"
 #include "app/log.hpp"
 #include "net/export_http.hpp"
@@ -42,6 +44,18 @@ std::string client_address(const std::string& peer, std::string_view forwarded) 
   last = last.substr(b, e - b + 1);
   auto client = boost::asio::ip::make_address(last, ec);
   return ec ? peer : client.to_string();
+}
+// The operator's own scraper: loopback (Prometheus on the machine, or through an SSH tunnel) or
+// an address named with --metrics-allow. A delegate's browser, through nginx or on a directly
+// exposed TLS port, is refused.
+bool metrics_allowed(const Config& config, const std::string& client) {
+  boost::system::error_code ec;
+  auto addr = boost::asio::ip::make_address(client, ec);
+  if (ec) return false;
+  if (addr.is_v6() && addr.to_v6().is_v4_mapped())
+    addr = boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, addr.to_v6());
+  if (addr.is_loopback()) return true;
+  return std::find(config.metrics_allow.begin(), config.metrics_allow.end(), addr.to_string()) != config.metrics_allow.end();
 }
 }  // namespace
 
@@ -186,7 +200,12 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
   if (req.method() != http::verb::get && req.method() != http::verb::head)
     return json_reply(http::status::method_not_allowed, R"({"error":"bad_message","message":"GET only"})");
   if (target == "/healthz") return json_reply(http::status::ok, hub_.health_json());
-  if (target == "/metrics") return json_reply(http::status::ok, hub_.metrics_text(), "text/plain; version=0.0.4");
+  if (target == "/metrics") {
+    if (!metrics_allowed(config_, client_address(remote_, req["X-Forwarded-For"])))
+      return json_reply(http::status::forbidden,
+                        R"({"error":"not_allowed","message":"/metrics is answered to loopback and --metrics-allow addresses only"})");
+    return json_reply(http::status::ok, hub_.metrics_text(), "text/plain; version=0.0.4");
+  }
 
   if (is_export_target(target)) {
     // Rendering (PDF, DOCX) can take a while: it runs on the export pool, and the answer is

@@ -285,11 +285,13 @@ namespace {
 // One GET/HEAD with Connection: close over an open stream (plain or TLS).
 template <class Stream>
 HttpResult exchange(Stream& stream, std::uint16_t port, const std::string& target,
-                    const std::optional<std::string>& authorization, bool head) {
+                    const std::optional<std::string>& authorization, bool head,
+                    const std::vector<std::pair<std::string, std::string>>& headers = {}) {
   http::request<http::empty_body> req{head ? http::verb::head : http::verb::get, target, 11};
   req.set(http::field::host, "127.0.0.1:" + std::to_string(port));
   req.set(http::field::connection, "close");
   if (authorization) req.set(http::field::authorization, *authorization);
+  for (auto& [name, value] : headers) req.set(name, value);
   http::write(stream, req);
   beast::flat_buffer buf;
   http::response_parser<http::string_body> parser;
@@ -309,16 +311,28 @@ HttpResult exchange(Stream& stream, std::uint16_t port, const std::string& targe
 }
 }  // namespace
 
-HttpResult http_request(std::uint16_t port, const std::string& target, const std::optional<std::string>& authorization,
-                        bool head) {
+namespace {
+HttpResult plain_exchange(std::uint16_t port, const std::string& target, const std::optional<std::string>& authorization,
+                          bool head, const std::vector<std::pair<std::string, std::string>>& headers) {
   asio::io_context ioc;
   beast::tcp_stream stream(ioc);
   stream.expires_after(scaled(60s));
   stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
-  HttpResult r = exchange(stream, port, target, authorization, head);
+  HttpResult r = exchange(stream, port, target, authorization, head, headers);
   beast::error_code ec;
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   return r;
+}
+}  // namespace
+
+HttpResult http_request(std::uint16_t port, const std::string& target, const std::optional<std::string>& authorization,
+                        bool head) {
+  return plain_exchange(port, target, authorization, head, {});
+}
+
+HttpResult http_get_with(std::uint16_t port, const std::string& target,
+                         const std::vector<std::pair<std::string, std::string>>& headers) {
+  return plain_exchange(port, target, std::nullopt, false, headers);
 }
 
 HttpResult https_request(std::uint16_t port, const std::string& target, const TlsTrust& tls,

@@ -97,6 +97,9 @@ HttpResult http_get(std::uint16_t port, const std::string& target);
 // A GET (or HEAD) with an optional Authorization header.
 HttpResult http_request(std::uint16_t port, const std::string& target, const std::optional<std::string>& authorization,
                         bool head = false);
+// A GET with extra request headers (e.g. the X-Forwarded-For a reverse proxy adds).
+HttpResult http_get_with(std::uint16_t port, const std::string& target,
+                         const std::vector<std::pair<std::string, std::string>>& headers);
 // The same over https (throws when the TLS handshake or the certificate check fails).
 HttpResult https_request(std::uint16_t port, const std::string& target, const TlsTrust& tls,
                          const std::optional<std::string>& authorization = std::nullopt, bool head = false);

@@ -81,6 +81,31 @@ TEST(Log, JsonLinesWithoutSecretsOrContents) {
     EXPECT_EQ(log.find(secret), std::string::npos) << "the log holds '" << secret << "'";
 }
 
+// /metrics is for the operator's scraper: loopback, or an address named with --metrics-allow.
+// A client behind the reverse proxy (its address in X-Forwarded-For) is refused, unless named.
+TEST(Metrics, OnlyLoopbackAndAllowedAddresses) {
+  {
+    ServerProcess srv;
+    EXPECT_EQ(http_get(srv.port(), "/metrics").status, 200) << "loopback reads the metrics";
+    HttpResult proxied = http_get_with(srv.port(), "/metrics", {{"X-Forwarded-For", "203.0.113.9"}});
+    EXPECT_EQ(proxied.status, 403) << "a client behind the proxy may not read the metrics";
+    EXPECT_NE(proxied.body.find("not_allowed"), std::string::npos) << proxied.body;
+    EXPECT_EQ(proxied.body.find("plenary_"), std::string::npos) << "no metric leaks in the refusal";
+    EXPECT_EQ(http_get_with(srv.port(), "/healthz", {{"X-Forwarded-For", "203.0.113.9"}}).status, 200)
+        << "the health check stays public";
+  }
+  {
+    ServerProcess srv({"--metrics-allow", "203.0.113.9"});
+    HttpResult named = http_get_with(srv.port(), "/metrics", {{"X-Forwarded-For", "203.0.113.9"}});
+    EXPECT_EQ(named.status, 200);
+    EXPECT_NE(named.body.find("plenary_connections"), std::string::npos) << named.body.substr(0, 300);
+    EXPECT_EQ(http_get_with(srv.port(), "/metrics", {{"X-Forwarded-For", "203.0.113.10"}}).status, 403);
+  }
+  CliResult bad = run_cli_result({"serve", "--metrics-allow", "prometheus.example", "--db", "/nonexistent/x.db"});
+  EXPECT_NE(bad.status, 0);
+  EXPECT_NE(bad.err.find("--metrics-allow takes an IP address"), std::string::npos) << bad.err;
+}
+
 // The gauges and counters added for operations: rooms, room members, documents in memory, the
 // fan-out backlog, ballots and open polls.
 TEST(Metrics, RoomsBallotsAndFanOut) {
