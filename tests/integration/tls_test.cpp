@@ -288,3 +288,20 @@ TEST_F(Tls, BadOrIncompleteOptionsStopTheStart) {
   }
   EXPECT_FALSE(fs::exists(db)) << "a refused start created the database";
 }
+
+// A private key every user can read still starts the server (the operator may be mid-setup),
+// but the start is logged with a warning naming the fix; the certificate's expiry is logged.
+TEST_F(Tls, WorldReadableKeyIsWarnedAboutAndExpiryLogged) {
+  std::string readable = *dir_ + "/readable.key";
+  fs::copy_file(key(), readable, fs::copy_options::overwrite_existing);
+  ::chmod(readable.c_str(), 0644);
+  ServerProcess warned({"--tls-cert", cert(), "--tls-key", readable});
+  EXPECT_EQ(https_request(warned.port(), "/healthz", trust()).status, 200);
+  std::string log = warned.log();
+  EXPECT_NE(log.find("\"tls.key_readable\""), std::string::npos) << log;
+  EXPECT_NE(log.find("chmod 600"), std::string::npos) << log;
+  EXPECT_NE(log.find("\"expires\""), std::string::npos) << "the certificate's expiry is logged at start:\n" << log;
+  EXPECT_EQ(srv_->log().find("\"tls.key_readable\""), std::string::npos)
+      << "no warning for the suite's key (mode 600):\n" << srv_->log();
+  EXPECT_EQ(warned.terminate(), 0) << warned.log();
+}
