@@ -35,8 +35,7 @@ struct Voter {
   int index = 0;
   std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
   beast::flat_buffer buf;
-  std::deque<std::shared_ptr<std::string>> outq;
-  bool writing = false;
+  FrameQueue out;
   std::atomic<int> setup_replies{0};
   std::atomic<bool> acked{false};
   std::atomic<std::int64_t> sent_ns{0}, ack_ns{0};
@@ -51,21 +50,9 @@ struct Loop {
   std::int64_t n = 0;
 
   void write(Voter& v, std::string f) {
-    v.outq.push_back(std::make_shared<std::string>(std::move(f)));
-    pump(v);
-  }
-  void pump(Voter& v) {
-    if (v.writing || v.outq.empty()) return;
-    v.writing = true;
-    auto f = v.outq.front();
-    v.ws->async_write(net::buffer(*f), [this, &v, f](beast::error_code ec, std::size_t) {
-      v.writing = false;
-      if (ec) {
-        ++errors;
-        return;
-      }
-      v.outq.pop_front();
-      pump(v);
+    v.out.push(*v.ws, std::move(f), [this](beast::error_code ec) {
+      if (ec) ++errors;
+      return !ec;
     });
   }
   void read(Voter& v) {

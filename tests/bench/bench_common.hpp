@@ -17,9 +17,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -46,6 +48,33 @@ using Clock = std::chrono::steady_clock;
 
 inline constexpr const char* kDraftingCode = "HNZ9-DZKW-K6Q3";
 inline constexpr const char* kOrganiserCode = "BF56-ULJP-J34U";
+
+// The frames waiting to go out on one async WebSocket: Beast allows one write in flight, so
+// they leave one at a time, in order. After each write `done(ec)` runs and says whether to go
+// on (false: the connection failed or is being dropped; the rest stays queued).
+struct FrameQueue {
+  std::deque<std::shared_ptr<std::string>> frames;
+  bool writing = false;
+
+  template <class Ws, class Done>
+  void push(Ws& ws, std::string frame, Done done) {
+    frames.push_back(std::make_shared<std::string>(std::move(frame)));
+    pump(ws, std::move(done));
+  }
+
+ private:
+  template <class Ws, class Done>
+  void pump(Ws& ws, Done done) {
+    if (writing || frames.empty()) return;
+    writing = true;
+    auto f = frames.front();
+    ws.async_write(net::buffer(*f), [this, &ws, f, done](beast::error_code ec, std::size_t) mutable {
+      writing = false;
+      if (!ec) frames.pop_front();
+      if (done(ec)) pump(ws, std::move(done));
+    });
+  }
+};
 
 inline double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();

@@ -42,8 +42,7 @@ struct Author {
   // the other authors' threads; 0 = not sent yet.
   std::unique_ptr<std::atomic<std::int64_t>[]> sent_ns;
   std::int64_t sent_cap = 0, n_sent = 0;
-  std::deque<std::shared_ptr<std::string>> outq;
-  bool writing = false;
+  FrameQueue out;
   std::int64_t next_id = 100;
 };
 
@@ -72,18 +71,9 @@ struct Run {
   }
 
   void write(Author& a, std::string frame) {
-    a.outq.push_back(std::make_shared<std::string>(std::move(frame)));
-    pump(a);
-  }
-  void pump(Author& a) {
-    if (a.writing || a.outq.empty()) return;
-    a.writing = true;
-    auto f = a.outq.front();
-    a.ws->async_write(net::buffer(*f), [this, &a, f](beast::error_code ec, std::size_t) {
-      a.writing = false;
-      if (ec) return error("write: " + ec.message());
-      a.outq.pop_front();
-      pump(a);
+    a.out.push(*a.ws, std::move(frame), [this](beast::error_code ec) {
+      if (ec) error("write: " + ec.message());
+      return !ec;
     });
   }
 

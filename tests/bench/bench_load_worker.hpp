@@ -24,8 +24,8 @@ struct Conn {
   bool voter = false;
   std::unique_ptr<websocket::stream<beast::tcp_stream>> ws;
   beast::flat_buffer buf;
-  std::deque<std::shared_ptr<std::string>> outq;
-  bool writing = false, ready = false, closed = false;
+  FrameQueue out;
+  bool ready = false, closed = false;
   int setup = 0;  // setup replies received (hello, login, join/open)
   std::int64_t ballot_sent = 0;
   bool ballot_acked = false;
@@ -62,19 +62,14 @@ struct Worker {
   }
 
   void write(Conn& c, std::string f) {
-    c.outq.push_back(std::make_shared<std::string>(std::move(f)));
-    pump(c);
-  }
-  void pump(Conn& c) {
-    if (c.writing || c.outq.empty() || c.closed) return;
-    c.writing = true;
-    auto f = c.outq.front();
-    c.ws->async_write(net::buffer(*f), [this, &c, f](beast::error_code ec, std::size_t) {
-      c.writing = false;
-      if (ec) return lost(c, "write: " + ec.message());
+    if (c.closed) return;
+    c.out.push(*c.ws, std::move(f), [this, &c](beast::error_code ec) {
+      if (ec) {
+        lost(c, "write: " + ec.message());
+        return false;
+      }
       ++frames_out;
-      c.outq.pop_front();
-      pump(c);
+      return !c.closed;
     });
   }
 
