@@ -126,12 +126,6 @@ constexpr std::int64_t kLargeRoomPushMs = 250;
 constexpr std::size_t kPresenceFramesPerSecond = 5000;
 }  // namespace
 
-std::int64_t Hub::paced_ms(std::int64_t room, std::int64_t floor_ms, std::size_t frames_per_second) const {
-  auto rc = room_conns_.find(room);
-  std::size_t conns = rc == room_conns_.end() ? 0 : rc->second.size();
-  return std::max<std::int64_t>(floor_ms, static_cast<std::int64_t>(conns * 1000 / frames_per_second));
-}
-
 struct Hub::RoomPresence {
   std::map<std::int64_t, json> people;         // delegate → participant, while present
   std::map<std::int64_t, json> joined, left;   // net changes since the last push

@@ -252,6 +252,12 @@ json Hub::poll_json(const LivePoll& p, const ConnState* viewer) {
 
 void Hub::push_to_room(std::int64_t room, const json& msg) { push_to_room_from(room, msg, 0, SIZE_MAX); }
 
+std::int64_t Hub::paced_ms(std::int64_t room, std::int64_t floor_ms, std::size_t frames_per_second) const {
+  auto rc = room_conns_.find(room);
+  std::size_t conns = rc == room_conns_.end() ? 0 : rc->second.size();
+  return std::max<std::int64_t>(floor_ms, static_cast<std::int64_t>(conns * 1000 / frames_per_second));
+}
+
 std::uint64_t Hub::push_to_room_from(std::int64_t room, const json& msg, std::uint64_t after, std::size_t limit) {
   auto it = room_conns_.find(room);
   if (it == room_conns_.end()) return 0;

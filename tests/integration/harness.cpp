@@ -309,9 +309,7 @@ HttpResult exchange(Stream& stream, std::uint16_t port, const std::string& targe
   r.retry_after = std::string(res[http::field::retry_after]);
   return r;
 }
-}  // namespace
 
-namespace {
 HttpResult plain_exchange(std::uint16_t port, const std::string& target, const std::optional<std::string>& authorization,
                           bool head, const std::vector<std::pair<std::string, std::string>>& headers) {
   asio::io_context ioc;
