@@ -17,6 +17,9 @@ test('Arabic renders right to left with a mirrored layout', { skip }, async () =
     await page.locator('h1', { hasText: 'الانضمام إلى منتدى' }).waitFor();
     assert.equal(await page.evaluate(() => document.dir), 'rtl');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'ar');
+    // The heading comes first; the forum choice and the form follow once forum.list answers.
+    await page.locator('.forum-choice .field label').waitFor();
+    await page.locator('#join-panel form').waitFor();
     // Logical layout: the heading and the form start at the right edge of the content box,
     // the brand sits at the right end of the header.
     const layout = await page.evaluate(() => {
