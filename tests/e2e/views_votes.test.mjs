@@ -88,6 +88,7 @@ test('view: room with the speakers\' list and a running timer', { skip }, async 
     await page.goto(`${server.url}/#/room/${plenary}`);
     await page.locator('.room-state', { hasText: 'You are in the room.' }).waitFor();
     await page.getByRole('button', { name: 'Ask to speak' }).click();
+    await page.locator('.speaker-queue li', { hasText: 'you, number 1' }).waitFor();
     await ws.request('speakers.limit', { room: plenary, seconds: 120 });
     await ws.request('speakers.next', { room: plenary });
     await check(page, 'room-speakers', async (p) => { await p.locator('.clock:not([hidden])').waitFor(); });

@@ -5,7 +5,10 @@
 // serving; TLS 1.1 is refused; a client that never finishes its handshake is dropped at the
 // deadline; incomplete or bad TLS options stop the start with a message, before the database
 // is touched. Clients verify the server's certificate against the generated one.
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 
@@ -44,6 +47,33 @@ void make_cert(const std::string& dir, const std::string& name) {
   openssl(dir, "req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=127.0.0.1 "
                "-addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout " + name + ".key -out " + name + ".crt");
   ::chmod((dir + "/" + name + ".key").c_str(), 0600);
+}
+
+// A self-signed P-256 certificate that expired yesterday (valid from 3 days ago to 1 day ago):
+// `name`.crt and `name`.key. Made with the library, since this openssl CLI refuses past dates.
+void make_expired_cert(const std::string& dir, const std::string& name) {
+  EVP_PKEY* pkey = EVP_EC_gen("P-256");
+  X509* x = X509_new();
+  if (!pkey || !x) throw std::runtime_error("cannot make a key and certificate");
+  X509_set_version(x, 2);
+  ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+  X509_gmtime_adj(X509_getm_notBefore(x), -3L * 24 * 3600);
+  X509_gmtime_adj(X509_getm_notAfter(x), -1L * 24 * 3600);
+  X509_set_pubkey(x, pkey);
+  X509_NAME* subject = X509_get_subject_name(x);
+  X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_ASC, reinterpret_cast<const unsigned char*>("127.0.0.1"), -1, -1, 0);
+  X509_set_issuer_name(x, subject);
+  bool ok = X509_sign(x, pkey, EVP_sha256()) > 0;
+  std::string crt = dir + "/" + name + ".crt", key = dir + "/" + name + ".key";
+  FILE* fc = std::fopen(crt.c_str(), "w");
+  FILE* fk = std::fopen(key.c_str(), "w");
+  ok = ok && fc && fk && PEM_write_X509(fc, x) == 1 && PEM_write_PrivateKey(fk, pkey, nullptr, nullptr, 0, nullptr, nullptr) == 1;
+  if (fc) std::fclose(fc);
+  if (fk) std::fclose(fk);
+  X509_free(x);
+  EVP_PKEY_free(pkey);
+  if (!ok) throw std::runtime_error("cannot write the expired certificate to " + dir);
+  ::chmod(key.c_str(), 0600);
 }
 
 std::size_t count(const std::string& haystack, const std::string& needle) {
@@ -303,5 +333,24 @@ TEST_F(Tls, WorldReadableKeyIsWarnedAboutAndExpiryLogged) {
   EXPECT_NE(log.find("\"expires\""), std::string::npos) << "the certificate's expiry is logged at start:\n" << log;
   EXPECT_EQ(srv_->log().find("\"tls.key_readable\""), std::string::npos)
       << "no warning for the suite's key (mode 600):\n" << srv_->log();
+  EXPECT_EQ(warned.terminate(), 0) << warned.log();
+}
+
+// An expired certificate still starts the server (the renewed one may be on its way), but the
+// start is logged with tls.cert_expired naming the certificate and its end date; the suite's
+// valid certificate is not warned about.
+TEST_F(Tls, ExpiredCertificateIsWarnedAbout) {
+  make_expired_cert(*dir_, "expired");
+  std::string expired = *dir_ + "/expired.crt";
+  ServerProcess warned({"--tls-cert", expired, "--tls-key", *dir_ + "/expired.key"});
+  std::string log = warned.log();
+  auto at = log.find("\"tls.cert_expired\"");
+  ASSERT_NE(at, std::string::npos) << log;
+  std::string line = log.substr(log.rfind('\n', at) + 1, log.find('\n', at) - log.rfind('\n', at) - 1);
+  EXPECT_NE(line.find(expired), std::string::npos) << line;
+  EXPECT_NE(line.find("\"expires\""), std::string::npos) << line;
+  EXPECT_NE(line.find("\"level\":\"warn\""), std::string::npos) << line;
+  EXPECT_EQ(srv_->log().find("\"tls.cert_expired\""), std::string::npos)
+      << "no warning for the suite's certificate (valid for 2 days):\n" << srv_->log();
   EXPECT_EQ(warned.terminate(), 0) << warned.log();
 }
