@@ -176,19 +176,43 @@ boost::asio::thread_pool& export_pool() {
 }
 std::atomic<int> exports_in_flight{0};
 std::atomic<bool> exports_stopping{false};
+std::atomic<std::uint64_t> exports_done{0}, exports_refused{0};
 }  // namespace
 
-bool submit_export(std::function<void()> job) {
-  if (exports_stopping.load()) return false;
-  if (exports_in_flight.fetch_add(1) >= kExportsInFlight) {
-    exports_in_flight.fetch_sub(1);
+bool submit_export(std::function<HttpAnswer()> render, std::function<void(HttpAnswer)> deliver) {
+  if (exports_stopping.load()) {
+    exports_refused.fetch_add(1);
     return false;
   }
-  boost::asio::post(export_pool(), [job = std::move(job)] {
-    struct Done { ~Done() { exports_in_flight.fetch_sub(1); } } done;
-    job();
+  if (exports_in_flight.fetch_add(1) >= kExportsInFlight) {
+    exports_in_flight.fetch_sub(1);
+    exports_refused.fetch_add(1);
+    return false;
+  }
+  boost::asio::post(export_pool(), [render = std::move(render), deliver = std::move(deliver)] {
+    HttpAnswer answer;
+    try {
+      answer = render();
+    } catch (const std::exception& e) {
+      answer = http_error(500, "internal", std::string("the export failed: ") + e.what());
+    }
+    // Counted before the answer is handed on, so /metrics never lags behind a received answer.
+    exports_in_flight.fetch_sub(1);
+    exports_done.fetch_add(1);
+    deliver(std::move(answer));
   });
   return true;
+}
+
+std::string export_metrics_text() {
+  std::ostringstream o;
+  auto metric = [&](const char* name, const char* type, const char* help, auto value) {
+    o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n' << name << ' ' << value << '\n';
+  };
+  metric("plenary_exports_in_flight", "gauge", "Exports rendering or waiting for the export pool.", exports_in_flight.load());
+  metric("plenary_exports_total", "counter", "Exports answered (any status).", exports_done.load());
+  metric("plenary_exports_refused_total", "counter", "Exports refused with 503 (busy or shutting down).", exports_refused.load());
+  return o.str();
 }
 
 void drain_exports() {

@@ -11,6 +11,7 @@
 // Retry-After past it).
 #pragma once
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "net/config.hpp"
@@ -25,9 +26,12 @@ inline constexpr int kExportsInFlight = 8;  // running plus queued
 bool is_export_target(std::string_view target);
 // Blocking: loads and renders. Run it through submit_export().
 HttpAnswer export_answer(const Config& config, std::string_view target, std::string_view authorization);
-// Runs `job` on the export pool and returns true, or returns false at once when
-// kExportsInFlight exports are already running or queued.
-bool submit_export(std::function<void()> job);
+// Runs `render` on the export pool, then `deliver` with its answer (a 500 answer if it threw),
+// and returns true; or returns false at once when kExportsInFlight exports are already running
+// or queued, or the server is stopping.
+bool submit_export(std::function<HttpAnswer()> render, std::function<void(HttpAnswer)> deliver);
+// The export pool's gauges and counters in Prometheus text format, for /metrics.
+std::string export_metrics_text();
 // At shutdown, before the io_context stops: refuses new exports (submit_export returns false)
 // and waits for the running and queued ones, so their answers are still written and no export
 // thread outlives the server.

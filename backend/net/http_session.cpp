@@ -204,7 +204,7 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     if (!metrics_allowed(config_, client_address(remote_, req["X-Forwarded-For"])))
       return json_reply(http::status::forbidden,
                         R"({"error":"not_allowed","message":"/metrics is answered to loopback and --metrics-allow addresses only"})");
-    return json_reply(http::status::ok, hub_.metrics_text(), "text/plain; version=0.0.4");
+    return json_reply(http::status::ok, hub_.metrics_text() + export_metrics_text(), "text/plain; version=0.0.4");
   }
 
   if (is_export_target(target)) {
@@ -214,12 +214,13 @@ void HttpSession<Stream>::on_read(beast::error_code ec, std::size_t) {
     unsigned version = req.version();
     auto self = this->shared_from_this();
     std::string auth(req[http::field::authorization]);
-    bool queued = submit_export([self, target, auth, head, keep, version] {
-      auto answer = std::make_shared<HttpAnswer>(export_answer(self->config_, target, auth));
-      boost::asio::post(self->stream_.get_executor(), [self, answer, head, keep, version] {
-        self->write_answer(std::move(*answer), version, keep, head);
-      });
-    });
+    bool queued = submit_export([self, target, auth] { return export_answer(self->config_, target, auth); },
+                                [self, head, keep, version](HttpAnswer answer) {
+                                  boost::asio::post(self->stream_.get_executor(),
+                                                    [self, answer = std::move(answer), head, keep, version]() mutable {
+                                                      self->write_answer(std::move(answer), version, keep, head);
+                                                    });
+                                });
     if (!queued) {
       auto busy = http_error(503, "unavailable", "too many exports are running; try again shortly");
       busy.retry_after = 2;

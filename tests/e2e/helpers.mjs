@@ -68,10 +68,22 @@ export function invalidReceived(page) {
   return bad;
 }
 
+// PLENARY_E2E_SEND_DELAY_MS: a slow line, for finding tests that race the server's answers.
+// Every frame the page sends leaves that much later (a frame due on a socket closed meanwhile
+// is lost, as on a dropped line).
+const sendDelayMs = Number(process.env.PLENARY_E2E_SEND_DELAY_MS || 0);
+function delaySends(ms) {
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function delayed(data) {
+    setTimeout(() => { if (this.readyState === WebSocket.OPEN) send.call(this, data); }, ms);
+  };
+}
+
 /** A browser context + page with collected console errors and sent frames. */
 export async function openPage(browser, server, { width = 1280, height = 900, locale = 'en-US', path = '/' } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, locale, serviceWorkers: 'allow' });
   const page = await context.newPage();
+  if (sendDelayMs) await page.addInitScript(delaySends, sendDelayMs);
   page.errors = [];
   page.sent = [];
   page.received = [];

@@ -1,8 +1,12 @@
 // The export downloads against the real server over real HTTP: every format of a declaration
 // with its Content-Type and file name, a published declaration without a token, the record of
 // the forum, and the refusals (401 with WWW-Authenticate, 403, 404, 400), each with a JSON body;
-// no export changes anything (the event record is the same before and after).
+// no export changes anything (the event record is the same before and after); exports running
+// when the server is told to stop are still answered in full before it exits.
+#include <thread>
+
 #include "common.hpp"
+#include "net/export_http.hpp"
 #include "store/db.hpp"
 
 using namespace it;
@@ -50,6 +54,15 @@ struct Exports {
     return n;
   }
 };
+
+// A gauge or counter in a /metrics text, or -1 when it is not there.
+long long metric_value(const std::string& metrics, const std::string& name) {
+  auto at = metrics.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stoll(metrics.substr(at + name.size() + 2));
+}
+long long metric_value(std::uint16_t port, const std::string& name) {
+  return metric_value(http_request(port, "/metrics", std::nullopt).body, name);
+}
 
 void expect_error(const HttpResult& h, int status, const std::string& code) {
   EXPECT_EQ(h.status, status) << h.body;
@@ -162,4 +175,60 @@ TEST(Export, RecordOfTheForum) {
   expect_error(t.get(target + "html", t.dewi), 403, "not_allowed");
   expect_error(t.get(target + "md", t.org), 400, "bad_message");
   expect_error(t.get("/api/export/forum/999999/record?format=html", t.org), 404, "not_found");
+}
+
+// SIGTERM while exports render: the server stops accepting, waits for the export pool, writes
+// every answer, and exits 0. Eight DOCX exports (pandoc, every language, history and annexes)
+// keep the two export threads busy; /metrics shows them in flight when the signal is sent.
+TEST(Export, RunningExportsAreAnsweredAtShutdown) {
+  Exports t;
+  ASSERT_EQ(metric_value(t.srv.port(), "plenary_exports_in_flight"), 0);
+  const int n = plenary::net::kExportsInFlight;
+  std::vector<HttpResult> got(n);
+  std::vector<std::thread> clients;
+  std::string target = t.decl(t.final_decl, "format=docx&lang=all&history=1&annexes=all");
+  for (int i = 0; i < n; ++i) clients.emplace_back([&, i] {
+      try {
+        got[i] = t.get(target, t.org);
+      } catch (const std::exception& e) {  // the connection closed without an answer
+        got[i].status = -1;
+        got[i].body = e.what();
+      }
+    });
+  // Wait until every request has reached the export pool (answered or in flight) while some
+  // are still rendering.
+  const long long answered_before = metric_value(t.srv.port(), "plenary_exports_total");
+  long long in_flight = 0, submitted = 0;
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < until) {
+    std::string m = http_request(t.srv.port(), "/metrics", std::nullopt).body;
+    in_flight = metric_value(m, "plenary_exports_in_flight");
+    submitted = in_flight + metric_value(m, "plenary_exports_total") - answered_before;
+    if (submitted >= n || (in_flight == 0 && submitted > 0)) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  ASSERT_EQ(submitted, n) << "not every export reached the pool";
+  ASSERT_GE(in_flight, 1) << "every export had finished before the signal: nothing to drain";
+  EXPECT_EQ(t.srv.terminate(), 0) << t.srv.log();
+  for (auto& c : clients) c.join();
+  for (int i = 0; i < n; ++i) {
+    EXPECT_EQ(got[i].status, 200) << "export " << i << ": " << got[i].body.substr(0, 200);
+    EXPECT_EQ(got[i].body.rfind("PK", 0), 0u) << "export " << i << " is not a whole DOCX";
+    EXPECT_EQ(got[i].disposition, "attachment; filename=\"wsfm_final_all_v0.docx\"");
+  }
+  std::string log = t.srv.log();
+  EXPECT_LT(log.find("\"stopping\""), log.find("\"stopped\"")) << log;
+  EXPECT_EQ(log.find("Sanitizer"), std::string::npos) << log;
+}
+
+// /metrics counts the exports answered and the ones refused.
+TEST(Export, MetricsCountAnsweredExports) {
+  Exports t;
+  auto before = metric_value(t.srv.port(), "plenary_exports_total");
+  ASSERT_GE(before, 0);
+  EXPECT_EQ(t.get(t.decl(t.final_decl, "format=md"), t.org).status, 200);
+  EXPECT_EQ(t.get(t.decl(t.final_decl, "format=nope"), t.org).status, 400);
+  EXPECT_EQ(metric_value(t.srv.port(), "plenary_exports_total"), before + 2);
+  EXPECT_EQ(metric_value(t.srv.port(), "plenary_exports_refused_total"), 0);
+  EXPECT_EQ(metric_value(t.srv.port(), "plenary_exports_in_flight"), 0);
 }
