@@ -13,6 +13,7 @@
 #include "cli/admin.hpp"
 #include "cli/seed_loader.hpp"
 #include "net/export_http.hpp"
+#include "net/redirect.hpp"
 #include "net/server.hpp"
 #include "net/tls.hpp"
 #include "store/committer.hpp"
@@ -27,7 +28,8 @@ const char* kUsage = R"(usage:
   plenary serve [--listen HOST:PORT] [--db PATH] [--web DIR] [--allowed-origin URL]...
                 [--max-frame BYTES] [--max-msg-rate N] [--threads N] [--seed FILE]
                 [--port-file FILE] [--session-ttl SECONDS] [--idle-timeout SECONDS] [--tick-ms MS]
-                [--tls-cert FILE --tls-key FILE] [--metrics-allow ADDRESS]...
+                [--tls-cert FILE --tls-key FILE [--redirect-http HOST:PORT]]
+                [--metrics-allow ADDRESS]...
   plenary forum create --db PATH --name NAME --languages en,es,fr
   plenary access-code --db PATH --forum ID --role ROLE --name NAME
   plenary seed FILE --db PATH
@@ -87,14 +89,24 @@ json read_json_file(const std::string& path) {
   return json::parse(in);
 }
 
+// HOST:PORT of option `name`: an IP address and a port 0-65535 (0: any free port).
+std::pair<std::string, std::uint16_t> host_port(const std::string& name, const std::string& value) {
+  auto colon = value.rfind(':');
+  auto bad = [&] { return std::runtime_error("--" + name + " takes HOST:PORT (an IP address and a port), not '" + value + "'"); };
+  if (colon == std::string::npos) throw bad();
+  std::string host = value.substr(0, colon), port = value.substr(colon + 1);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  boost::system::error_code ec;
+  boost::asio::ip::make_address(host, ec);
+  if (ec || port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) > 65535)
+    throw bad();
+  return {host, static_cast<std::uint16_t>(std::stoi(port))};
+}
+
 int serve(const Args& a) {
   net::Config cfg;
-  if (auto l = a.get("listen"); !l.empty()) {
-    auto colon = l.rfind(':');
-    if (colon == std::string::npos) throw std::runtime_error("--listen takes HOST:PORT");
-    cfg.host = l.substr(0, colon);
-    cfg.port = static_cast<std::uint16_t>(std::stoi(l.substr(colon + 1)));
-  }
+  if (auto l = a.get("listen"); !l.empty()) std::tie(cfg.host, cfg.port) = host_port("listen", l);
   cfg.db = a.get("db", cfg.db);
   cfg.web = a.get("web", cfg.web);
   for (auto [it, end] = a.opts.equal_range("allowed-origin"); it != end; ++it) cfg.allowed_origins.push_back(it->second);
@@ -116,6 +128,12 @@ int serve(const Args& a) {
     if (a.opts.count(k) && a.get(k).empty()) throw std::runtime_error(std::string("--") + k + " needs a FILE");
   cfg.tls_cert = a.get("tls-cert");
   cfg.tls_key = a.get("tls-key");
+  if (a.opts.count("redirect-http")) {
+    if (cfg.tls_cert.empty()) throw std::runtime_error("--redirect-http needs --tls-cert and --tls-key (it redirects to the https port)");
+    auto [host, port] = host_port("redirect-http", a.get("redirect-http"));
+    cfg.redirect_host = host;
+    cfg.redirect_port = port;
+  }
   // Before anything touches the database: a bad certificate or key stops the start here.
   auto tls = net::load_tls(cfg);
 
@@ -133,6 +151,11 @@ int serve(const Args& a) {
   boost::asio::io_context ioc(cfg.threads);
   app::Hub hub(ioc, cfg, committer);
   net::Server server(ioc, hub, cfg, tls);
+  std::optional<net::HttpsRedirect> redirect;
+  if (cfg.redirect_port) {
+    redirect.emplace(ioc, cfg.redirect_host, *cfg.redirect_port, server.port());
+    app::log::info("redirecting", {{"host", cfg.redirect_host}, {"port", redirect->port()}, {"to_port", server.port()}});
+  }
   hub.start();
   if (!cfg.port_file.empty()) {
     std::string tmp = cfg.port_file + ".tmp";
@@ -150,6 +173,7 @@ int serve(const Args& a) {
     if (ec) return;
     app::log::info("stopping", {{"signal", sig}});
     server.stop();
+    if (redirect) redirect->stop();
     stopper = std::thread([&] {
       hub.drain();
       net::drain_exports();

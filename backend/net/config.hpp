@@ -1,6 +1,7 @@
 // The server's settings, from the command line of `plenary serve`.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,8 @@ struct Config {
   int tick_ms = 20;                           // fan-out batching interval
   std::string tls_cert, tls_key;
   std::vector<std::string> metrics_allow;     // besides loopback, these client addresses may read /metrics
+  std::string redirect_host;                  // with TLS: plain HTTP here answers 308 to https
+  std::optional<std::uint16_t> redirect_port;
 };
 
 }  // namespace plenary::net

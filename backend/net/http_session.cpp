@@ -110,6 +110,9 @@ template <class Stream>
 template <class Response>
 void HttpSession<Stream>::write(Response&& res) {
   auto sp = std::make_shared<std::decay_t<Response>>(std::forward<Response>(res));
+  // Served over TLS by plenary itself: browsers are to keep using https for this host (they
+  // ignore the header on a connection whose certificate they distrust).
+  if constexpr (is_tls<Stream>) sp->set(http::field::strict_transport_security, "max-age=15552000");
   pending_ = sp;
   bool keep = sp->keep_alive();
   http::async_write(stream_, *sp, beast::bind_front_handler(&HttpSession::on_write, this->shared_from_this(), keep));

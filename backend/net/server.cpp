@@ -7,14 +7,17 @@ namespace plenary::net {
 Server::Server(boost::asio::io_context& ioc, app::Hub& hub, const Config& config,
                std::shared_ptr<boost::asio::ssl::context> tls)
     : ioc_(ioc), hub_(hub), config_(config), tls_(std::move(tls)), acceptor_(boost::asio::make_strand(ioc)) {
-  using boost::asio::ip::tcp;
-  tcp::endpoint ep{boost::asio::ip::make_address(config.host), config.port};
-  acceptor_.open(ep.protocol());
-  acceptor_.set_option(boost::asio::socket_base::reuse_address(true));
-  acceptor_.bind(ep);
-  acceptor_.listen(boost::asio::socket_base::max_listen_connections);
-  port_ = acceptor_.local_endpoint().port();
+  port_ = listen_on(acceptor_, config.host, config.port);
   do_accept();
+}
+
+std::uint16_t listen_on(boost::asio::ip::tcp::acceptor& acceptor, const std::string& host, std::uint16_t port) {
+  boost::asio::ip::tcp::endpoint ep{boost::asio::ip::make_address(host), port};
+  acceptor.open(ep.protocol());
+  acceptor.set_option(boost::asio::socket_base::reuse_address(true));
+  acceptor.bind(ep);
+  acceptor.listen(boost::asio::socket_base::max_listen_connections);
+  return acceptor.local_endpoint().port();
 }
 
 void Server::stop() {

@@ -5,6 +5,7 @@
 #include <boost/asio.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -13,6 +14,9 @@
 namespace plenary::app { class Hub; }
 
 namespace plenary::net {
+
+// Opens, binds and listens `acceptor` on host:port (port 0: any free one); returns the port.
+std::uint16_t listen_on(boost::asio::ip::tcp::acceptor& acceptor, const std::string& host, std::uint16_t port);
 
 class Server {
 public:

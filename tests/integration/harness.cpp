@@ -307,6 +307,7 @@ HttpResult exchange(Stream& stream, std::uint16_t port, const std::string& targe
   r.challenge = std::string(res[http::field::www_authenticate]);
   r.cache_control = std::string(res[http::field::cache_control]);
   r.retry_after = std::string(res[http::field::retry_after]);
+  r.hsts = std::string(res[http::field::strict_transport_security]);
   return r;
 }
 

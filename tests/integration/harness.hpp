@@ -91,7 +91,7 @@ struct HttpResult {
   int status = 0;
   std::string content_type;
   std::string body;
-  std::string disposition, challenge, cache_control, retry_after;  // the response's headers
+  std::string disposition, challenge, cache_control, retry_after, hsts;  // the response's headers (hsts: Strict-Transport-Security)
 };
 HttpResult http_get(std::uint16_t port, const std::string& target);
 // A GET (or HEAD) with an optional Authorization header.

@@ -76,6 +76,31 @@ void make_expired_cert(const std::string& dir, const std::string& name) {
   ::chmod(key.c_str(), 0600);
 }
 
+// Sends `request` as it is over plain TCP and returns everything the server sent until it closed.
+std::string raw_exchange(std::uint16_t port, const std::string& request) {
+  asio::io_context ioc;
+  asio::ip::tcp::socket s(ioc);
+  s.connect({asio::ip::make_address("127.0.0.1"), port});
+  asio::write(s, asio::buffer(request));
+  std::string got;
+  boost::system::error_code ec;
+  char buf[4096];
+  for (;;) {
+    auto n = s.read_some(asio::buffer(buf), ec);
+    got.append(buf, n);
+    if (ec) break;
+  }
+  return got;
+}
+
+// The value of header `name` in a raw response ("" when absent).
+std::string header_of(const std::string& response, const std::string& name) {
+  auto at = response.find("\r\n" + name + ": ");
+  if (at == std::string::npos) return "";
+  at += name.size() + 4;
+  return response.substr(at, response.find("\r\n", at) - at);
+}
+
 std::size_t count(const std::string& haystack, const std::string& needle) {
   std::size_t n = 0;
   for (auto at = haystack.find(needle); at != std::string::npos; at = haystack.find(needle, at + 1)) ++n;
@@ -308,6 +333,10 @@ TEST_F(Tls, BadOrIncompleteOptionsStopTheStart) {
       {{"--tls-cert", key(), "--tls-key", key()}, "is not a PEM certificate chain"},
       {{"--tls-cert", cert(), "--tls-key", *dir_ + "/encrypted.key"}, "is not an unencrypted PEM private key"},
       {{"--tls-cert", cert(), "--tls-key", *dir_ + "/other.key"}, "does not match the certificate"},
+      {{"--redirect-http", "127.0.0.1:0"}, "--redirect-http needs --tls-cert and --tls-key"},
+      {{"--tls-cert", cert(), "--tls-key", key(), "--redirect-http", "80"}, "--redirect-http takes HOST:PORT"},
+      {{"--tls-cert", cert(), "--tls-key", key(), "--redirect-http", "127.0.0.1:99999"}, "--redirect-http takes HOST:PORT"},
+      {{"--tls-cert", cert(), "--tls-key", key(), "--redirect-http", "localhost:80"}, "--redirect-http takes HOST:PORT"},
   };
   for (const auto& c : cases) {
     auto r = serve(c.options);
@@ -353,4 +382,61 @@ TEST_F(Tls, ExpiredCertificateIsWarnedAbout) {
   EXPECT_EQ(srv_->log().find("\"tls.cert_expired\""), std::string::npos)
       << "no warning for the suite's certificate (valid for 2 days):\n" << srv_->log();
   EXPECT_EQ(warned.terminate(), 0) << warned.log();
+}
+
+// --redirect-http: plain HTTP on its own port answers 308 to the same path on the https port,
+// for a host name, an IPv4 or a bracketed IPv6 Host (its port replaced by the TLS port), HEAD
+// without a body; a missing or malformed Host is answered 400 with no Location; the https side
+// marks itself with Strict-Transport-Security. Nothing but the redirect is served there.
+TEST_F(Tls, PlainHttpPortRedirectsToHttps) {
+  ServerProcess srv({"--tls-cert", cert(), "--tls-key", key(), "--redirect-http", "127.0.0.1:0"});
+  std::string log = srv.log();
+  auto at = log.find("\"redirecting\"");
+  ASSERT_NE(at, std::string::npos) << log;
+  json line = json::parse(log.substr(log.rfind('\n', at) + 1, log.find('\n', at) - log.rfind('\n', at) - 1));
+  auto port = line.at("port").get<std::uint16_t>();
+  ASSERT_NE(port, 0);
+  EXPECT_EQ(line.at("to_port").get<std::uint16_t>(), srv.port());
+  std::string tls = ":" + std::to_string(srv.port());
+
+  struct Case { std::string request, location; };
+  for (const auto& c : std::vector<Case>{
+           {"GET /api/export/declaration/1?format=md HTTP/1.1\r\nHost: forum.example.org\r\n\r\n",
+            "https://forum.example.org" + tls + "/api/export/declaration/1?format=md"},
+           {"GET / HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n\r\n", "https://127.0.0.1" + tls + "/"},
+           {"GET /ws HTTP/1.1\r\nHost: [::1]:80\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n", "https://[::1]" + tls + "/ws"},
+           {"GET http://elsewhere.example/x HTTP/1.1\r\nHost: forum.example.org\r\n\r\n", "https://forum.example.org" + tls + "/"},
+           {"GET //elsewhere.example/x HTTP/1.1\r\nHost: forum.example.org\r\n\r\n", "https://forum.example.org" + tls + "/"},
+       }) {
+    std::string r = raw_exchange(port, c.request);
+    EXPECT_EQ(r.rfind("HTTP/1.1 308 ", 0), 0u) << c.request << "\n" << r;
+    EXPECT_EQ(header_of(r, "Location"), c.location) << r;
+    EXPECT_EQ(header_of(r, "Connection"), "close") << r;
+    EXPECT_NE(r.find("\r\n\r\nThis forum is served over https: " + c.location), std::string::npos) << r;
+  }
+  std::string head = raw_exchange(port, "HEAD /healthz HTTP/1.1\r\nHost: forum.example.org\r\n\r\n");
+  EXPECT_EQ(head.rfind("HTTP/1.1 308 ", 0), 0u) << head;
+  EXPECT_EQ(head.substr(head.find("\r\n\r\n") + 4), "") << "HEAD has no body";
+  for (const std::string& bad : {std::string("GET / HTTP/1.0\r\n\r\n"), std::string("GET / HTTP/1.1\r\nHost: evil.example/x\r\n\r\n"),
+                                 std::string("GET / HTTP/1.1\r\nHost: a@b\r\n\r\n"), std::string("GET / HTTP/1.1\r\nHost: [nope]:1\r\n\r\n"),
+                                 std::string("GET / HTTP/1.1\r\nHost: forum.example.org:x\r\n\r\n")}) {
+    std::string r = raw_exchange(port, bad);
+    EXPECT_NE(r.find(" 400 "), std::string::npos) << bad << "\n" << r;
+    EXPECT_EQ(header_of(r, "Location"), "") << r;
+  }
+  // A head that never ends is cut: the server closes without answering, and keeps serving.
+  std::string huge = "GET / HTTP/1.1\r\nHost: forum.example.org\r\nX: " + std::string(9000, 'a') + "\r\n\r\n";
+  EXPECT_EQ(raw_exchange(port, huge).find("308"), std::string::npos);
+  EXPECT_EQ(raw_exchange(port, "GET / HTTP/1.1\r\nHost: h\r\n\r\n").rfind("HTTP/1.1 308 ", 0), 0u);
+
+  auto h = https_request(srv.port(), "/healthz", trust());
+  EXPECT_EQ(h.status, 200);
+  EXPECT_EQ(h.hsts, "max-age=15552000");
+  EXPECT_EQ(srv.terminate(), 0) << srv.log();
+}
+
+// Plain http (no TLS) sends no Strict-Transport-Security.
+TEST(Http, NoStrictTransportSecurityWithoutTls) {
+  ServerProcess srv;
+  EXPECT_EQ(http_request(srv.port(), "/healthz", std::nullopt).hsts, "");
 }
