@@ -153,13 +153,21 @@ json event_payload(const amend::Record& r) {
 
 }  // namespace
 
-void Hub::push_amendment(std::int64_t declaration, const json& amendment) {
-  if (amendment.value("state", "") == "draft") return;
+void Hub::push_to_declaration(std::int64_t declaration, const std::string& type, const json& fields) {
   for (auto& [id, c] : conns_) {
     auto it = c.declarations.find(declaration);
     if (it == c.declarations.end()) continue;
-    push(c, {{"type", "amendment.updated"}, {"seq", ++it->second}, {"declaration", declaration}, {"amendment", amendment}});
+    json m = fields;
+    m["type"] = type;
+    m["seq"] = ++it->second;
+    m["declaration"] = declaration;
+    push(c, m);
   }
+}
+
+void Hub::push_amendment(std::int64_t declaration, const json& amendment) {
+  if (amendment.value("state", "") == "draft") return;
+  push_to_declaration(declaration, "amendment.updated", {{"amendment", amendment}});
 }
 
 void Hub::announce_amendment(std::int64_t amendment) {
@@ -608,7 +616,10 @@ void Hub::on_amendment_order(ConnState& c, const json& m, const Reply& reply) {
         store::record_event(db, info.forum, "amendment.order", actor, {{"declaration", declaration}, {"order", ids}});
         return json();
       },
-      [=](json) { reply.ok({{"declaration", declaration}, {"order", ids}}); });
+      [=](json) {
+        reply.ok({{"declaration", declaration}, {"order", ids}});
+        push_to_declaration(declaration, "amendment.order_changed", {{"order", ids}});
+      });
 }
 
 void Hub::on_amendment_deadline(ConnState& c, const json& m, const Reply& reply) {
@@ -636,7 +647,11 @@ void Hub::on_amendment_deadline(ConnState& c, const json& m, const Reply& reply)
                             {{"declaration", declaration}, {"deadline", iso ? json(*iso) : json(nullptr)}});
         return json();
       },
-      [=](json) { reply.ok({{"declaration", declaration}, {"deadline", iso ? json(*iso) : json(nullptr)}}); });
+      [=](json) {
+        json deadline = iso ? json(*iso) : json(nullptr);
+        reply.ok({{"declaration", declaration}, {"deadline", deadline}});
+        push_to_declaration(declaration, "amendment.deadline_changed", {{"deadline", deadline}});
+      });
 }
 
 void Hub::on_amendment_resolve(ConnState& c, const json& m, const Reply& reply) {

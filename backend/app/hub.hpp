@@ -219,6 +219,9 @@ private:
   void on_declaration_versions(ConnState&, const json&, const Reply&);
   void on_declaration_version(ConnState&, const json&, const Reply&);
   void on_declaration_compare(ConnState&, const json&, const Reply&);
+  // Pushes `type` with `fields`, the declaration's id and each subscriber's next seq to the
+  // declaration's subscribers (declaration.get with subscribe).
+  void push_to_declaration(std::int64_t declaration, const std::string& type, const json& fields);
   // Pushes amendment.updated to the declaration's subscribers (drafts stay private).
   void push_amendment(std::int64_t declaration, const json& amendment);
   // Pushes an amendment's stored state to its declaration's subscribers (after a poll moved it).

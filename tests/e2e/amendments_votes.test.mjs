@@ -308,6 +308,9 @@ test('organiser triage: rule out with a reason, composite two, order the voting 
     await org.locator('[role=status]', { hasText: 'Voting list saved.' }).waitFor();
     const list2 = await ws.request('amendment.list', { declaration: declId });
     assert.deepEqual(list2.order.map(String).filter((x) => before.includes(x)), [before[1], before[0]], 'the server has the new order');
+    // Another organiser puts it back: this console follows without a reload.
+    await ws.request('amendment.order', { declaration: declId, order: before.map(Number) });
+    await until(async () => (await rows.evaluateAll((ls) => ls.map((l) => l.dataset.amendment))).join() === before.join(), { message: 'the console follows another organiser\'s order' });
 
     // A tabling deadline.
     await org.getByLabel('Tabling deadline').fill('2026-12-03T18:00');
@@ -315,6 +318,11 @@ test('organiser triage: rule out with a reason, composite two, order the voting 
     await org.locator('.organiser-tools p', { hasText: 'Amendments may be tabled until' }).waitFor();
     assert.ok((await ws.request('amendment.list', { declaration: declId })).deadline, 'the server has the deadline');
     await org.getByRole('button', { name: 'Remove the deadline' }).click();
+    await org.locator('.organiser-tools p', { hasText: 'No tabling deadline is set.' }).waitFor();
+    // Set and cleared by another organiser: shown here as it happens.
+    await ws.request('amendment.deadline', { declaration: declId, deadline: '2099-12-05T18:00:00Z' });
+    await org.locator('.organiser-tools p', { hasText: 'Amendments may be tabled until' }).waitFor();
+    await ws.request('amendment.deadline', { declaration: declId, deadline: null });
     await org.locator('.organiser-tools p', { hasText: 'No tabling deadline is set.' }).waitFor();
 
     checkPage(org, 'triage');

@@ -304,9 +304,21 @@ TEST(Amendments, Deadline) {
   // A future deadline, then none.
   ASSERT_OK(t.organiser->request({{"type", "amendment.deadline"}, {"declaration", t.declaration}, {"deadline", "2099-12-31T23:59:00Z"}}));
   EXPECT_OK(t.delegate->request(m));
+  ASSERT_OK(t.delegate2->request({{"type", "declaration.get"}, {"declaration", t.declaration}, {"subscribe", true}}));
   json none = t.organiser->request({{"type", "amendment.deadline"}, {"declaration", t.declaration}, {"deadline", nullptr}});
   ASSERT_OK(none);
   EXPECT_TRUE(none["deadline"].is_null());
+  // Subscribers of the declaration follow the deadline: cleared, then set again.
+  auto cleared = t.delegate2->wait_push("amendment.deadline_changed", 5s);
+  ASSERT_TRUE(cleared) << "the cleared deadline was not pushed";
+  EXPECT_EQ((*cleared)["declaration"], t.declaration);
+  EXPECT_TRUE((*cleared)["deadline"].is_null()) << cleared->dump();
+  ASSERT_OK(t.organiser->request({{"type", "amendment.deadline"}, {"declaration", t.declaration}, {"deadline", "2099-06-01T08:30:00+01:00"}}));
+  auto set_again = t.delegate2->wait_push("amendment.deadline_changed", 5s);
+  ASSERT_TRUE(set_again);
+  EXPECT_EQ((*set_again)["deadline"], "2099-06-01T07:30:00Z");
+  EXPECT_GT((*set_again)["seq"].get<std::int64_t>(), (*cleared)["seq"].get<std::int64_t>());
+  ASSERT_OK(t.organiser->request({{"type", "amendment.deadline"}, {"declaration", t.declaration}, {"deadline", nullptr}}));
   EXPECT_OK(t.transition(*t.delegate, d, "tabled"));
 }
 
@@ -467,9 +479,20 @@ TEST(Amendments, CompositeAndVotingOrder) {
   EXPECT_ERR(t.organiser->request(bad_order), "not_found");
   bad_order["order"] = {other, other};
   EXPECT_ERR(t.organiser->request(bad_order), "bad_message");
+  ASSERT_OK(t.delegate2->request({{"type", "declaration.get"}, {"declaration", t.declaration}, {"subscribe", true}}));
+  while (t.delegate2->wait_push("amendment.order_changed", 0ms)) {}
   ASSERT_OK(t.organiser->request(order));
   json list = t.delegate->request({{"type", "amendment.list"}, {"declaration", t.declaration}});
   EXPECT_EQ(list["order"], json::array({other, c["id"]}));
+  // A subscriber of the declaration is told the new order.
+  auto told = t.delegate2->wait_push("amendment.order_changed", 5s);
+  ASSERT_TRUE(told) << "the voting order was not pushed";
+  EXPECT_EQ((*told)["declaration"], t.declaration);
+  EXPECT_EQ((*told)["order"], json::array({other, c["id"]}));
+  EXPECT_GT((*told)["seq"].get<std::int64_t>(), 0);
+  // A refused order pushes nothing.
+  EXPECT_ERR(t.organiser->request(bad_order), "bad_message");
+  EXPECT_FALSE(t.delegate2->wait_push("amendment.order_changed", 300ms));
 }
 
 TEST(Amendments, OriginalLanguageRendering) {

@@ -106,6 +106,11 @@ export function createAmendments(opts) {
     p.tableBtn.setAttribute('aria-label', `${t('amend.propose')}: ${label}`);
     if (p.form) p.tableBtn.setAttribute('aria-controls', p.form.id); else p.tableBtn.removeAttribute('aria-controls');
     if (p.formOpen && p.form) { if (p.formSlot.firstChild !== p.form) replace(p.formSlot, p.form); } else replace(p.formSlot);
+    // The tabling deadline follows amendment.deadline_changed in an open form too.
+    if (p.deadlineNote) {
+      p.deadlineNote.hidden = !deadline;
+      replace(p.deadlineNote, deadline ? t('amend.deadlineIs', { when: formatDateTime(deadline, { dateStyle: 'medium', timeStyle: 'short' }) }) : '');
+    }
   }
 
   function sponsorLine(a) {
@@ -231,7 +236,7 @@ export function createAmendments(opts) {
       editorBox, preview, summary,
       h('div', { class: 'field' }, h('label', { for: just.id }, t('amend.justification')), just),
       h('p', null, t('amend.onBehalf'), ': ', h('strong', null, orgLabel(editing?.organisation ?? myOrg()) || t('amend.noOrg'))),
-      deadline && h('p', { class: 'hint' }, t('amend.deadlineIs', { when: formatDateTime(deadline, { dateStyle: 'medium', timeStyle: 'short' }) })),
+      p.deadlineNote = h('p', { class: 'hint deadline-note', 'aria-live': 'polite' }),
       h('div', { class: 'actions' },
         h('button', { type: 'submit', class: 'primary', value: 'table' }, editing ? t('amend.saveEdit') : t('amend.table')),
         !editing && h('button', { type: 'submit', class: 'secondary', value: 'draft' }, t('amend.saveDraft')),
@@ -283,6 +288,11 @@ export function createAmendments(opts) {
         const s = (m.amendment.sponsors || []).find((x) => idEq(x.organisation, myOrg()));
         if (before && s && before.version !== m.amendment.version) replace(liveNote, t('amend.changedSince', { v: s.confirmed_version, version: m.amendment.version }));
       } else load();
+    }),
+    app.socket.on('amendment.deadline_changed', (m) => {
+      if (!idEq(m.declaration, declId)) return;
+      deadline = m.deadline ?? null;
+      redrawAll();
     }),
     app.socket.onResume(() => load()),
   ];

@@ -316,7 +316,7 @@ export function organiserTools({ app, data, liveNote }) {
     try {
       const [r, d] = await Promise.all([
         app.request('amendment.list', { declaration: declId }),
-        app.request('declaration.get', { declaration: declId }),
+        app.request('declaration.get', { declaration: declId, subscribe: true }),
       ]);
       decl = d.declaration;
       amendments = r.amendments || [];
@@ -333,6 +333,22 @@ export function organiserTools({ app, data, liveNote }) {
       drawAmendments();
     } else loadAmendments();
   }));
+  // Another organiser's voting order or deadline (and this console's own, echoed).
+  cleanups.push(app.socket.on('amendment.order_changed', (m) => {
+    const next = (m.order || []).map(String);
+    if (!idEq(m.declaration, declId) || next.join() === order.join()) return;
+    const focused = orderEl.contains(document.activeElement) ? document.activeElement.dataset.act : null;
+    order = next;
+    drawOrder();
+    if (focused) orderEl.querySelector(`[data-act="${focused}"]:not([disabled])`)?.focus();
+  }));
+  cleanups.push(app.socket.on('amendment.deadline_changed', (m) => {
+    if (!idEq(m.declaration, declId) || (m.deadline ?? null) === deadline) return;
+    deadline = m.deadline ?? null;
+    drawDeadline();
+  }));
+  // A new connection has no subscriptions: subscribe again and catch up.
+  cleanups.push(app.socket.onResume(() => { if (declId != null) loadAmendments(); }));
 
   async function transition(a, to, reason) {
     const f = { amendment: a.id, to };
