@@ -1,4 +1,5 @@
 #include "app/hub.hpp"
+#include "app/prometheus.hpp"
 
 #include <chrono>
 #include <cmath>
@@ -455,7 +456,7 @@ std::string Hub::health_json() const {
 std::string Hub::metrics_text() {
   std::ostringstream o;
   auto metric = [&](const char* name, const char* type, const char* help, auto value) {
-    o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n' << name << ' ' << value << '\n';
+    prometheus_metric(o, name, type, help, value);
   };
   metric("plenary_connections", "gauge", "Open WebSocket connections.", connections_.load());
   metric("plenary_messages_in_total", "counter", "Client frames received.", messages_in_.load());

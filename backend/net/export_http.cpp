@@ -1,4 +1,5 @@
 #include "net/export_http.hpp"
+#include "app/prometheus.hpp"
 
 #include <atomic>
 #include <boost/asio/post.hpp>
@@ -207,7 +208,7 @@ bool submit_export(std::function<HttpAnswer()> render, std::function<void(HttpAn
 std::string export_metrics_text() {
   std::ostringstream o;
   auto metric = [&](const char* name, const char* type, const char* help, auto value) {
-    o << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n' << name << ' ' << value << '\n';
+    app::prometheus_metric(o, name, type, help, value);
   };
   metric("plenary_exports_in_flight", "gauge", "Exports rendering or waiting for the export pool.", exports_in_flight.load());
   metric("plenary_exports_total", "counter", "Exports answered (any status).", exports_done.load());

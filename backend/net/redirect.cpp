@@ -4,7 +4,6 @@
 #include <boost/beast/http.hpp>
 #include <memory>
 
-#include "net/server.hpp"
 
 namespace plenary::net {
 
@@ -104,24 +103,8 @@ std::optional<std::string> https_location(std::string_view host, std::string_vie
 }
 
 HttpsRedirect::HttpsRedirect(boost::asio::io_context& ioc, const std::string& host, std::uint16_t port, std::uint16_t tls_port)
-    : ioc_(ioc), acceptor_(boost::asio::make_strand(ioc)), tls_port_(tls_port) {
-  port_ = listen_on(acceptor_, host, port);
-  do_accept();
-}
-
-void HttpsRedirect::stop() {
-  boost::asio::post(acceptor_.get_executor(), [this] {
-    beast::error_code ec;
-    acceptor_.close(ec);
-  });
-}
-
-void HttpsRedirect::do_accept() {
-  acceptor_.async_accept(boost::asio::make_strand(ioc_), [this](beast::error_code ec, boost::asio::ip::tcp::socket s) {
-    if (ec == boost::asio::error::operation_aborted || !acceptor_.is_open()) return;
-    if (!ec) std::make_shared<RedirectSession>(std::move(s), tls_port_)->run();
-    do_accept();
-  });
-}
+    : listener_(ioc, host, port, [tls_port](boost::asio::ip::tcp::socket s) {
+        std::make_shared<RedirectSession>(std::move(s), tls_port)->run();
+      }) {}
 
 }  // namespace plenary::net

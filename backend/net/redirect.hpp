@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "net/listener.hpp"
+
 namespace plenary::net {
 
 // The https URL for a request to `target` with Host header `host`, on TLS port `tls_port`;
@@ -21,14 +23,11 @@ std::optional<std::string> https_location(std::string_view host, std::string_vie
 class HttpsRedirect {
 public:
   HttpsRedirect(boost::asio::io_context& ioc, const std::string& host, std::uint16_t port, std::uint16_t tls_port);
-  std::uint16_t port() const { return port_; }
-  void stop();
+  std::uint16_t port() const { return listener_.port(); }
+  void stop() { listener_.stop(); }
 
 private:
-  void do_accept();
-  boost::asio::io_context& ioc_;
-  boost::asio::ip::tcp::acceptor acceptor_;
-  std::uint16_t port_ = 0, tls_port_;
+  Listener listener_;
 };
 
 }  // namespace plenary::net
