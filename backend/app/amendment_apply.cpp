@@ -173,8 +173,9 @@ void Hub::apply_amendment(std::int64_t id, std::function<void()> done) {
         [=](store::Db& db) {
           amend::Record rec = pending_or_fail(db, id);
           if (!amend::clause_live(db, declaration, rec.clause)) {
-            json c = conflict_of("clause_deleted", rec.a.kind == Kind::insert ? "the clause to insert after was deleted"
-                                                                               : "the clause was already deleted", 0);
+            json c = conflict_of("clause_deleted", rec.a.kind != Kind::insert ? "the clause was already deleted"
+                                                   : rec.a.before                ? "the clause to insert before was deleted"
+                                                                                 : "the clause to insert after was deleted", 0);
             return json{{"conflict", true}, {"amendment", store_conflict(db, id, c)}};
           }
           amend::ensure_base_version(db, declaration);
@@ -189,9 +190,11 @@ void Hub::apply_amendment(std::int64_t id, std::function<void()> done) {
             std::int64_t pos = p.int64(0);
             std::optional<std::int64_t> section = p.opt_int64(1);
             p.reset();
-            db.prepare("UPDATE clauses SET position=position+1 WHERE declaration=? AND position>?").bind(1, declaration).bind(2, pos).run();
+            // Before the clause: the new one takes its position; after it: the next one.
+            std::int64_t at = rec.a.before ? pos : pos + 1;
+            db.prepare("UPDATE clauses SET position=position+1 WHERE declaration=? AND position>=?").bind(1, declaration).bind(2, at).run();
             db.prepare("INSERT INTO clauses(declaration, kind, section, position) VALUES(?,?,?,?)")
-                .bind(1, declaration).bind(2, "clause").bind(3, section).bind(4, pos + 1).run();
+                .bind(1, declaration).bind(2, "clause").bind(3, section).bind(4, at).run();
             std::int64_t clause = db.last_insert_id();
             for (auto& l : languages) {
               std::string lang = l.get<std::string>();

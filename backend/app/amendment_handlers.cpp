@@ -71,6 +71,11 @@ void read_content(const json& m, amend::Record& r, std::optional<std::int64_t>& 
   base = opt_rev_of(m, "base_revision");
   bool has_op = m.contains("op") && !m["op"].is_null();
   bool has_text = m.contains("text") && !m["text"].is_null();
+  auto before = m.find("before");
+  bool has_before = before != m.end() && !before->is_null();
+  if (has_before && !before->is_boolean()) fail("bad_message", "field 'before' must be true or false");
+  if (has_before && r.a.kind != Kind::insert) fail("bad_message", "only an insert amendment goes 'before' its clause");
+  r.a.before = has_before && before->get<bool>();
   r.a.op = {};
   r.a.text.clear();
   switch (r.a.kind) {

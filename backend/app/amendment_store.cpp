@@ -63,7 +63,7 @@ std::optional<Record> load(store::Db& db, std::int64_t id) {
   auto& st = db.prepare(
       "SELECT declaration, forum, state, number, proposer, COALESCE(organisation,0), kind, COALESCE(clause,0), lang, "
       "base_revision, op, text, justification, version, reason, composited_into, orig_base_revision, orig_op, orig_text, "
-      "COALESCE(orig_version,0), COALESCE(orig_by,0), conflict, applied, COALESCE(applied_version,0), created_at, updated_at "
+      "COALESCE(orig_version,0), COALESCE(orig_by,0), conflict, applied, COALESCE(applied_version,0), created_at, updated_at, insert_before "
       "FROM amendments WHERE id=?");
   st.bind(1, id);
   if (!st.step()) {
@@ -98,6 +98,7 @@ std::optional<Record> load(store::Db& db, std::int64_t id) {
   r.applied_version = st.int64(23);
   r.created_at = st.text(24);
   r.updated_at = st.text(25);
+  r.a.before = r.a.kind == Kind::insert && st.int64(26) != 0;
   st.reset();
   r.a.id = sid(id);
   r.a.proposer = sid(r.proposer);
@@ -140,6 +141,7 @@ void bind_content(store::Stmt& st, const Record& r, int first) {
   else st.bind(first + 9, r.a.reason);
   if (r.a.composited_into.empty()) st.bind_null(first + 10);
   else st.bind(first + 10, iid(r.a.composited_into));
+  st.bind(first + 11, static_cast<std::int64_t>(r.a.kind == Kind::insert && r.a.before ? 1 : 0));
 }
 
 void save_links(store::Db& db, const Record& r) {
@@ -162,21 +164,21 @@ void save_links(store::Db& db, const Record& r) {
 void save(store::Db& db, const Record& r) {
   auto& st = db.prepare(
       "UPDATE amendments SET state=?, kind=?, clause=?, lang=?, base_revision=?, op=?, text=?, justification=?, "
-      "version=?, reason=?, composited_into=?, orig_base_revision=?, orig_op=?, orig_text=?, orig_version=?, "
-      "orig_by=?, conflict=?, applied=?, applied_version=?, "
+      "version=?, reason=?, composited_into=?, insert_before=?, orig_base_revision=?, orig_op=?, orig_text=?, "
+      "orig_version=?, orig_by=?, conflict=?, applied=?, applied_version=?, "
       "updated_at=strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id=?");
   bind_content(st, r, 1);
-  st.bind(12, r.orig_base).bind(13, r.orig_op).bind(14, r.orig_text);
-  if (r.orig_version) st.bind(15, r.orig_version);
-  else st.bind_null(15);
-  if (r.orig_by) st.bind(16, r.orig_by);
+  st.bind(13, r.orig_base).bind(14, r.orig_op).bind(15, r.orig_text);
+  if (r.orig_version) st.bind(16, r.orig_version);
   else st.bind_null(16);
-  if (r.conflict.is_null()) st.bind_null(17);
-  else st.bind(17, r.conflict.dump());
-  st.bind(18, static_cast<std::int64_t>(r.applied ? 1 : 0));
-  if (r.applied_version) st.bind(19, r.applied_version);
-  else st.bind_null(19);
-  st.bind(20, r.id);
+  if (r.orig_by) st.bind(17, r.orig_by);
+  else st.bind_null(17);
+  if (r.conflict.is_null()) st.bind_null(18);
+  else st.bind(18, r.conflict.dump());
+  st.bind(19, static_cast<std::int64_t>(r.applied ? 1 : 0));
+  if (r.applied_version) st.bind(20, r.applied_version);
+  else st.bind_null(20);
+  st.bind(21, r.id);
   st.run();
   save_links(db, r);
 }
@@ -189,11 +191,12 @@ void insert(store::Db& db, Record& r) {
   n.reset();
   auto& st = db.prepare(
       "INSERT INTO amendments(state, kind, clause, lang, base_revision, op, text, justification, version, reason, "
-      "composited_into, declaration, forum, number, proposer, organisation) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      "composited_into, insert_before, declaration, forum, number, proposer, organisation) "
+      "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   bind_content(st, r, 1);
-  st.bind(12, r.declaration).bind(13, r.forum).bind(14, r.number).bind(15, r.proposer);
-  if (r.organisation) st.bind(16, r.organisation);
-  else st.bind_null(16);
+  st.bind(13, r.declaration).bind(14, r.forum).bind(15, r.number).bind(16, r.proposer);
+  if (r.organisation) st.bind(17, r.organisation);
+  else st.bind_null(17);
   st.run();
   r.id = db.last_insert_id();
   r.a.id = sid(r.id);
@@ -282,7 +285,10 @@ json to_wire(store::Db& db, const Record& r) {
     j["base_revision"] = r.a.base_revision;
     j["op"] = ot::to_json(r.a.op);
   }
-  if (r.a.kind == Kind::insert) j["text"] = r.a.text;
+  if (r.a.kind == Kind::insert) {
+    j["text"] = r.a.text;
+    j["before"] = r.a.before;
+  }
   if (!r.a.reason.empty()) j["reason"] = r.a.reason;
   if (!r.a.composited_into.empty()) j["composited_into"] = iid(r.a.composited_into);
   if (!r.a.composited_from.empty()) {

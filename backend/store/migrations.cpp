@@ -224,6 +224,10 @@ CREATE TABLE signatures(
   PRIMARY KEY(declaration, signer_kind, signer)) WITHOUT ROWID;
 CREATE UNIQUE INDEX signatures_seq ON signatures(declaration, seq);
 )sql",
+      // 7: an inserted clause may go before the clause it names (to open a section).
+      R"sql(
+ALTER TABLE amendments ADD COLUMN insert_before INTEGER NOT NULL DEFAULT 0 CHECK (insert_before IN (0,1));
+)sql",
   };
   return list;
 }

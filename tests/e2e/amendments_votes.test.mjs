@@ -331,3 +331,41 @@ test('organiser triage: rule out with a reason, composite two, order the voting 
     await closeAll([org]);
   }
 });
+
+test('a delegate proposes a new clause before clause 1; the organiser sees where it goes', { skip, timeout: 90000 }, async () => {
+  const ws = await WsClient.connect(server.wsUrl);
+  await ws.login(demoLogin('organiser').code);
+  const code = (await ws.request('access_code.create', { forum, role: 'delegate', name: 'Opening Proposer', organisation: orgs[10].id })).code;
+  const p = await openPage(browser, server);
+  const org = await openPage(browser, server);
+  try {
+    await loginWithCode(p, code);
+    await p.goto(`${server.url}/#/declaration/${declId}`);
+    const art = p.locator(`article[data-clause="${clause.id}"]`);
+    await art.locator('.clause-text').filter({ hasNotText: 'Loading' }).waitFor();
+    await art.getByRole('button', { name: 'Propose an amendment: Clause 1' }).click();
+    const form = art.locator('form.amend-form');
+    await form.getByLabel('Add a new clause before this one').check();
+    const editor = form.getByLabel('Text of the new clause');
+    assert.equal(await editor.inputValue(), '', 'a new clause starts empty');
+    await editor.fill('Recalling the charter of principles of the forum,');
+    await form.getByLabel('Justification').fill('The operative part opens with the charter.');
+    await form.getByRole('button', { name: 'Table the amendment' }).click();
+    const card = art.locator('li.amendment', { hasText: 'Add a new clause before this one' });
+    await card.locator('.badge', { hasText: 'Tabled' }).waitFor();
+    const id = await card.getAttribute('data-amendment');
+    const stored = (await ws.request('amendment.get', { amendment: Number(id) })).amendment;
+    assert.equal(stored.kind, 'insert');
+    assert.equal(stored.before, true);
+    assert.equal(stored.text, 'Recalling the charter of principles of the forum,');
+
+    await loginWithCode(org, demoLogin('organiser').code);
+    await org.goto(`${server.url}/#/console`);
+    await org.locator(`#triage li.amendment[data-amendment="${id}"]`, { hasText: 'before Clause 1' }).waitFor();
+    checkPage(p, 'amendment-before');
+    checkPage(org, 'triage-before');
+  } finally {
+    ws.close();
+    await closeAll([p, org]);
+  }
+});

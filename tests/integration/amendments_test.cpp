@@ -795,3 +795,52 @@ TEST(AmendmentsApply, InsertAndDeleteChangeTheClausesAndRejectedChangesNothing) 
   json es = compare(t, 1, 3, "es");
   ASSERT_OK(es);
 }
+
+// An insertion with `before: true` opens a section: adopted, the new clause stands right before
+// the clause it names, in that clause's section, after everything that came before it.
+// `before` is refused on other kinds and when it is not a boolean; the amendment carries it.
+TEST(AmendmentsApply, InsertBeforeOpensASection) {
+  Voting t;
+  if (!polls_available(t)) GTEST_SKIP() << "poll.* not in this server yet";
+  t.phase("amendments");
+  json d = t.decl();
+  // The first clause of a section that has a clause before it (in another section or none).
+  std::int64_t first = 0, prev = 0;
+  json section;
+  const json& cs = d["clauses"];
+  for (std::size_t i = 1; i < cs.size() && !first; ++i)
+    if (cs[i]["kind"] == "clause" && !cs[i]["section"].is_null() && cs[i]["section"] != cs[i - 1]["section"]) {
+      first = cs[i]["id"];
+      prev = cs[i - 1]["id"];
+      section = cs[i]["section"];
+    }
+  ASSERT_TRUE(first) << "the seed declaration has no section opening after another clause";
+  json m = {{"type", "amendment.table"}, {"declaration", t.declaration}, {"kind", "insert"}, {"clause", first}, {"before", true},
+            {"lang", "en"}, {"text", "Recalling the charter of principles of the forum,"}, {"justification", "The section opens with the charter."}};
+  json bad = m;
+  bad["before"] = "yes";
+  EXPECT_ERR(t.delegate->request(bad), "bad_message");
+  json modify = {{"type", "amendment.table"}, {"declaration", t.declaration}, {"kind", "delete"}, {"clause", first}, {"before", true},
+                 {"lang", "en"}, {"justification", "j"}};
+  EXPECT_ERR(t.delegate->request(modify), "bad_message");
+  json tabled = t.table(*t.delegate, m);
+  EXPECT_EQ(tabled["before"], true) << tabled.dump();
+  std::int64_t id = tabled["id"];
+  json after = t.table(*t.delegate2, {{"type", "amendment.table"}, {"declaration", t.declaration}, {"kind", "insert"}, {"clause", first},
+                                      {"lang", "en"}, {"text", "After the opening clause."}, {"justification", "j"}});
+  EXPECT_EQ(after["before"], false);
+  t.schedule(id);
+  json a = t.vote(id);
+  EXPECT_EQ(a["applied"], true) << a.dump();
+  json now = t.decl()["clauses"];
+  ASSERT_EQ(now.size(), cs.size() + 1);
+  std::size_t at = 0;
+  while (at < now.size() && now[at]["id"] != first) ++at;
+  ASSERT_TRUE(at >= 2 && at < now.size());
+  const json& inserted = now[at - 1];
+  EXPECT_EQ(now[at - 2]["id"], prev) << "the new clause comes right after what preceded the section";
+  EXPECT_EQ(inserted["section"], section) << "the new clause is in the section it opens";
+  EXPECT_EQ(inserted["kind"], "clause");
+  EXPECT_EQ(t.text(inserted["id"]), "Recalling the charter of principles of the forum,");
+  EXPECT_EQ(t.get(id)["amendment"]["before"], true);
+}

@@ -95,6 +95,7 @@ Outcome check_content(const Amendment& a) {
       }
       return std::nullopt;
     case Kind::insert:
+      if (a.clause.empty()) return refuse(codes::kBadMessage, "an insertion names the clause it goes next to");
       if (blank(a.text)) return refuse(codes::kBadMessage, "an inserted clause needs text");
       return std::nullopt;
     case Kind::del:
@@ -130,6 +131,7 @@ Outcome edit(Amendment& a, const Amendment& edited, Actor actor) {
   Amendment next = a;
   next.kind = edited.kind;
   next.clause = edited.clause;
+  next.before = edited.kind == Kind::insert && edited.before;
   next.base_revision = edited.base_revision;
   next.op = edited.op;
   next.text = edited.text;
@@ -231,7 +233,10 @@ nlohmann::json to_json(const Amendment& a) {
     j["base_revision"] = a.base_revision;
     j["op"] = ot::to_json(a.op);
   }
-  if (a.kind == Kind::insert) j["text"] = a.text;
+  if (a.kind == Kind::insert) {
+    j["text"] = a.text;
+    j["before"] = a.before;
+  }
   if (!a.reason.empty()) j["reason"] = a.reason;
   if (!a.composited_into.empty()) j["composited_into"] = a.composited_into;
   if (!a.composited_from.empty()) j["composited_from"] = a.composited_from;

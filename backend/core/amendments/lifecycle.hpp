@@ -75,8 +75,9 @@ struct Amendment {
   std::string proposer;      // delegate
   std::string organisation;  // the proposer's organisation
   Kind kind = Kind::modify;
-  std::string clause;            // modify/delete: the clause; insert: the clause it goes after
-                                 // (empty = at the start of the section)
+  std::string clause;            // modify/delete: the clause; insert: the clause it goes next to
+  bool before = false;           // insert: goes before `clause` (the way to open a section),
+                                 // else after it
   std::uint64_t base_revision = 0;  // modify: the clause revision `op` was made against
   ot::Op op;                     // modify
   std::string text;              // insert: the new clause's text
@@ -100,7 +101,7 @@ struct Refusal {
 using Outcome = std::optional<Refusal>;
 
 // Checks content against its kind (modify: a non-empty, changing op; insert: text; all: a
-// clause except an insert at the start). "bad_message" when it does not fit.
+// clause). "bad_message" when it does not fit.
 Outcome check_content(const Amendment& a);
 
 // Moves `a` to `to` as `actor`. "invalid_state" if no edge leads there, "not_allowed" if the edge
@@ -108,7 +109,7 @@ Outcome check_content(const Amendment& a);
 // `note` is the reason (ruled_out, fallen) or the composite's id (composited).
 Outcome transition(Amendment& a, State to, Actor actor, std::string note = {});
 
-// Replaces the content (kind, clause, base_revision, op, text, justification) with `edited`'s.
+// Replaces the content (kind, clause, before, base_revision, op, text, justification) with `edited`'s.
 // Only the proposer, only in draft or tabled. Bumps the version, so every co-sponsor needs to
 // reconfirm.
 Outcome edit(Amendment& a, const Amendment& edited, Actor actor);

@@ -93,7 +93,10 @@ TEST(Lifecycle, TablingChecksContent) {
   EXPECT_EQ(code_of(transition(a, State::tabled, Actor::proposer)), codes::kBadMessage);
   Amendment ins;
   ins.kind = Kind::insert;
+  ins.text = "The right not to emigrate.";
+  EXPECT_EQ(code_of(transition(ins, State::tabled, Actor::proposer)), codes::kBadMessage);  // next to no clause
   ins.clause = "c31";
+  ins.text.clear();
   EXPECT_EQ(code_of(transition(ins, State::tabled, Actor::proposer)), codes::kBadMessage);
   ins.text = "The right not to emigrate.";
   EXPECT_EQ(code_of(transition(ins, State::tabled, Actor::proposer)), "ok");
@@ -162,6 +165,22 @@ TEST(Edit, OnlyProposerOnlyInDraftOrTabled) {
   empty.op = ot::Op{};
   EXPECT_EQ(code_of(edit(a, empty, Actor::proposer)), codes::kBadMessage);
   EXPECT_EQ(a.version, 2u);
+  // An edit may move an insertion from after its clause to before it; a modification never
+  // carries `before`.
+  Amendment ins = a;
+  ins.kind = Kind::insert;
+  ins.text = "A new opening clause.";
+  ins.before = true;
+  ASSERT_FALSE(edit(a, ins, Actor::proposer));
+  EXPECT_TRUE(a.before);
+  EXPECT_EQ(to_json(a)["before"], true);
+  Amendment back = a;
+  back.kind = Kind::modify;
+  back.op = ot::parse(json::parse("[\"x\"]"));
+  back.before = true;
+  ASSERT_FALSE(edit(a, back, Actor::proposer));
+  EXPECT_FALSE(a.before);
+  EXPECT_FALSE(to_json(a).contains("before"));
 }
 
 TEST(Composite, MergesAndKeepsLinks) {

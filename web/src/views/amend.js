@@ -29,6 +29,13 @@ export function amendmentBody(a, clauseText) {
   return diff ? diffParagraph(diff, a.lang) : h('p', { class: 'hint' }, t('amend.noDiff'));
 }
 
+// What the tabling form offers: the three kinds, with an insertion either after the clause or
+// before it (the way to open a section). 'insertBefore' is kind 'insert' with `before: true`.
+export const KIND_CHOICES = ['modify', 'insert', 'insertBefore', 'delete'];
+export const choiceOf = (a) => (a.kind === 'insert' && a.before ? 'insertBefore' : a.kind);
+export const kindFields = (choice) => (choice === 'insertBefore' ? { kind: 'insert', before: true } : { kind: choice });
+const inserts = (choice) => choice === 'insert' || choice === 'insertBefore';
+
 export function stateBadge(state) {
   return h('span', { class: `badge am-${state}` }, t(`amstate.${state}`));
 }
@@ -153,7 +160,7 @@ export function createAmendments(opts) {
     const reconfirm = mySponsor && mySponsor.confirmed_version && !(mySponsor.current ?? (mySponsor.confirmed_version === a.version));
     append(cardEl, [
       h('div', { class: 'amend-title' }, h('strong', null, title), ' ', stateBadge(a.state), ' ',
-        h('span', { class: 'hint' }, t(`amend.kind.${a.kind}`), a.organisation != null ? ` · ${orgLabel(a.organisation)}` : '', a.version > 1 ? ` · ${t('amend.version', { version: a.version })}` : '')),
+        h('span', { class: 'hint' }, t(`amend.kind.${choiceOf(a)}`), a.organisation != null ? ` · ${orgLabel(a.organisation)}` : '', a.version > 1 ? ` · ${t('amend.version', { version: a.version })}` : '')),
       reconfirm && h('p', { class: 'warn-box', role: 'note' }, t('amend.changedSince', { v: mySponsor.confirmed_version, version: a.version })),
       amendmentBody(a, src?.text),
       a.justification && h('p', { class: 'justification', dir: 'auto' }, h('span', { class: 'hint' }, t('amend.justification'), ': '), a.justification),
@@ -192,12 +199,12 @@ export function createAmendments(opts) {
     const base = { text: src.text, rev: src.rev };
     const formId = newId('amform');
     const kindName = newId('kind');
-    let kind = editing?.kind || 'modify';
+    let kind = editing ? choiceOf(editing) : 'modify';
     const textId = newId('amtext');
     const editor = h('textarea', { id: textId, rows: 4, dir: 'auto', lang: src.lang, class: 'amend-text' });
     // Editing a change: start from the proposed text (the diff's "after" side).
     const initial = editing ? (editing.kind === 'insert' ? editing.text : (Array.isArray(editing.diff) ? diffSides(editing.diff).after : base.text)) : base.text;
-    editor.value = kind === 'modify' ? initial : (kind === 'insert' ? (editing?.text || '') : '');
+    editor.value = kind === 'modify' ? initial : (inserts(kind) ? (editing?.text || '') : '');
     const editorLabel = h('label', { for: textId });
     const preview = h('div', { class: 'diff-preview', id: `${formId}-preview` });
     const summary = h('p', { class: 'hint', role: 'status', 'aria-live': 'polite' });
@@ -218,19 +225,18 @@ export function createAmendments(opts) {
     const setKind = (k) => {
       kind = k;
       editorBox.hidden = k === 'delete';
-      replace(editorLabel, k === 'insert' ? t('amend.newText') : t('amend.yourText', { clause: label }));
+      replace(editorLabel, inserts(k) ? t('amend.newText') : t('amend.yourText', { clause: label }));
       if (k === 'modify' && !editor.value) editor.value = base.text;
-      if (k === 'insert' && editor.value === base.text) editor.value = '';
+      if (inserts(k) && editor.value === base.text) editor.value = '';
       showPreview();
     };
     editor.addEventListener('input', showPreview);
-    const kinds = ['modify', 'insert', 'delete'];
     const form = h('form', { class: 'card amend-form', id: formId, novalidate: true, 'aria-label': `${t('amend.propose')}: ${label}` },
       h('fieldset', null, h('legend', null, t('amend.kindLegend')),
-        kinds.map((k) => {
+        KIND_CHOICES.map((k) => {
           const rid = newId('rk');
           return h('div', { class: 'check' },
-            h('input', { type: 'radio', id: rid, name: kindName, value: k, checked: k === kind, disabled: !!editing && k !== kind, onchange: () => setKind(k) }),
+            h('input', { type: 'radio', id: rid, name: kindName, value: k, checked: k === kind, disabled: !!editing && !(k === kind || (inserts(k) && inserts(kind))), onchange: () => setKind(k) }),
             h('label', { for: rid }, t(`amend.kind.${k}`)));
         })),
       editorBox, preview, summary,
@@ -244,13 +250,13 @@ export function createAmendments(opts) {
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       const asDraft = e.submitter?.value === 'draft';
-      const fields = { kind, justification: just.value.trim() };
+      const fields = { ...kindFields(kind), justification: just.value.trim() };
       if (!fields.justification) { app.error(t('amend.justificationMissing')); just.focus(); return; }
       if (kind === 'modify') {
         const op = diffOp(base.text, editor.value);
         if (!op.length) { app.error(t('amend.noChange')); editor.focus(); return; }
         Object.assign(fields, { base_revision: base.rev, op });
-      } else if (kind === 'insert') {
+      } else if (inserts(kind)) {
         const text = editor.value.trim();
         if (!text) { app.error(t('amend.textMissing')); editor.focus(); return; }
         fields.text = text;

@@ -8,7 +8,7 @@ import { formatDateTime, formatNumber, languageName, t, tl } from '../i18n.js';
 import { METHODS, THRESHOLDS, moveItem, normPoll, parseFraction } from '../ballot.js';
 import { diffOp } from '../ot/unicode.js';
 import { actionButton } from './common.js';
-import { amendmentBody, stateBadge } from './amend.js';
+import { amendmentBody, choiceOf, KIND_CHOICES, kindFields, stateBadge } from './amend.js';
 import { mountFloor } from './floor.js';
 
 const idEq = (a, b) => a != null && b != null && String(a) === String(b);
@@ -393,7 +393,7 @@ export function organiserTools({ app, data, liveNote }) {
       h('label', { for: selId }, t('triage.selectForComposite')));
     return h('li', { class: 'card amendment', dataset: { amendment: a.id, state: a.state } },
       h('div', { class: 'amend-title' }, h('strong', null, name), ' ', stateBadge(a.state), ' ',
-        h('span', { class: 'hint' }, t(`amend.kind.${a.kind}`), ' · ', a.kind === 'insert' ? t('triage.after', { clause: clauseLabel(a.clause) }) : clauseLabel(a.clause),
+        h('span', { class: 'hint' }, t(`amend.kind.${choiceOf(a)}`), ' · ', a.kind === 'insert' ? t(a.before ? 'triage.before' : 'triage.after', { clause: clauseLabel(a.clause) }) : clauseLabel(a.clause),
           a.organisation != null ? ` · ${orgName.get(a.organisation) || ''}` : '',
           ` · ${t('triage.sponsors', { n: (a.sponsors || []).filter((s) => s.current).length })}`)),
       a.conflict && h('p', { class: 'warn-box' }, t('triage.conflict')),
@@ -494,7 +494,7 @@ export function organiserTools({ app, data, liveNote }) {
     const chosen = ids.map((id) => amendments.find((a) => idEq(a.id, id)));
     const first = chosen[0];
     const kindId = newId('ck'); const clauseId = newId('cc'); const textId = newId('ct'); const justId = newId('cj');
-    const kind = h('select', { id: kindId }, ['modify', 'insert', 'delete'].map((k) => h('option', { value: k, selected: k === first.kind }, t(`amend.kind.${k}`))));
+    const kind = h('select', { id: kindId }, KIND_CHOICES.map((k) => h('option', { value: k, selected: k === choiceOf(first) }, t(`amend.kind.${k}`))));
     const clauses = (decl?.clauses || []);
     const clause = h('select', { id: clauseId }, clauses.map((c) => h('option', { value: c.id, selected: idEq(c.id, first.clause) }, clauseLabel(c.id))));
     const text = h('textarea', { id: textId, rows: 4, dir: 'auto' });
@@ -521,14 +521,14 @@ export function organiserTools({ app, data, liveNote }) {
       h('div', { class: 'field' }, h('label', { for: textId }, t('triage.compositeText', { lang: languageName(lang) })), text),
       h('div', { class: 'field' }, h('label', { for: justId }, t('amend.justification')), just),
       actionButton(t('triage.makeComposite'), async () => {
-        const f = { amendments: chosen.map((a) => Number(a.id)), kind: kind.value, clause: Number(clause.value), lang, justification: just.value.trim() };
+        const f = { amendments: chosen.map((a) => Number(a.id)), ...kindFields(kind.value), clause: Number(clause.value), lang, justification: just.value.trim() };
         if (!f.justification) { app.error(t('amend.justificationMissing')); just.focus(); return; }
         if (kind.value === 'modify') {
           if (!base) await loadBase();
           const op = diffOp(base?.text ?? '', text.value);
           if (!op.length) { app.error(t('amend.noChange')); text.focus(); return; }
           f.base_revision = base.rev; f.op = op;
-        } else if (kind.value === 'insert') {
+        } else if (f.kind === 'insert') {
           if (!text.value.trim()) { app.error(t('amend.textMissing')); text.focus(); return; }
           f.text = text.value.trim();
         }
