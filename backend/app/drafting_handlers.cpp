@@ -198,6 +198,15 @@ void Hub::on_declaration_get(ConnState& c, const json& m, const Reply& reply) {
   reply.ok({{"declaration", declaration_json(declaration)}});
 }
 
+// The end of declaration.get's subscription: no more declaration.changed and amendment pushes
+// for it on this connection (a view that leaves it, a console that switches declarations).
+void Hub::on_declaration_unsubscribe(ConnState& c, const json& m, const Reply& reply) {
+  std::int64_t declaration = id_of(m, "declaration");
+  require_login(c);
+  if (!c.declarations.erase(declaration)) fail("not_found", "this connection is not subscribed to that declaration");
+  reply.ok({{"declaration", declaration}});
+}
+
 void Hub::on_declaration_phase(ConnState& c, const json& m, const Reply& reply) {
   std::int64_t declaration = id_of(m, "declaration");
   std::string phase = string_of(m, "phase", 20);

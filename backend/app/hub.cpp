@@ -102,6 +102,7 @@ Hub::Hub(boost::asio::io_context& ioc, const net::Config& config, store::Committ
       {"declaration.create", &Hub::on_declaration_create},
       {"declaration.list", &Hub::on_declaration_list},
       {"declaration.get", &Hub::on_declaration_get},
+      {"declaration.unsubscribe", &Hub::on_declaration_unsubscribe},
       {"declaration.phase", &Hub::on_declaration_phase},
       {"section.insert", &Hub::on_section_insert},
       {"clause.insert", &Hub::on_clause_insert},

@@ -176,6 +176,7 @@ private:
   void on_declaration_create(ConnState&, const json&, const Reply&);
   void on_declaration_list(ConnState&, const json&, const Reply&);
   void on_declaration_get(ConnState&, const json&, const Reply&);
+  void on_declaration_unsubscribe(ConnState&, const json&, const Reply&);
   void on_declaration_phase(ConnState&, const json&, const Reply&);
   void on_section_insert(ConnState&, const json&, const Reply&);
   void on_clause_insert(ConnState&, const json&, const Reply&);

@@ -493,6 +493,14 @@ TEST(Amendments, CompositeAndVotingOrder) {
   // A refused order pushes nothing.
   EXPECT_ERR(t.organiser->request(bad_order), "bad_message");
   EXPECT_FALSE(t.delegate2->wait_push("amendment.order_changed", 300ms));
+  // Unsubscribed, a connection hears no more of the declaration; a second time is not_found.
+  json unsub = t.delegate2->request({{"type", "declaration.unsubscribe"}, {"declaration", t.declaration}});
+  ASSERT_OK(unsub);
+  EXPECT_EQ(unsub["declaration"], t.declaration);
+  ASSERT_OK(t.organiser->request({{"type", "amendment.order"}, {"declaration", t.declaration}, {"order", {c["id"], other}}}));
+  EXPECT_FALSE(t.delegate2->wait_push("amendment.order_changed", 500ms)) << "pushed after unsubscribing";
+  EXPECT_ERR(t.delegate2->request({{"type", "declaration.unsubscribe"}, {"declaration", t.declaration}}), "not_found");
+  EXPECT_ERR(t.delegate2->request({{"type", "declaration.unsubscribe"}, {"declaration", "seven"}}), "bad_message");
 }
 
 TEST(Amendments, OriginalLanguageRendering) {

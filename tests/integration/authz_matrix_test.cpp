@@ -274,6 +274,10 @@ std::map<std::string, Builder> builders() {
   b["doc.op@translation"] = [](World& w, const std::string&, const std::string& ph, WsClient&) {
     return json{{"type", "doc.op"}, {"doc", w.decl[ph].doc_es}, {"rev", 0}, {"op", {"x"}}, {"opid", w.unique("matrix-")}};
   };
+  b["declaration.unsubscribe"] = [](World& w, const std::string&, const std::string&, WsClient& ws) {
+    ws.request({{"type", "declaration.get"}, {"declaration", w.decl["drafting"].id}, {"subscribe", true}});
+    return json{{"type", "declaration.unsubscribe"}, {"declaration", w.decl["drafting"].id}};
+  };
   b["doc.close"] = [](World& w, const std::string&, const std::string&, WsClient& ws) {
     ws.request({{"type", "doc.open"}, {"doc", w.decl["drafting"].doc_en}});
     return json{{"type", "doc.close"}, {"doc", w.decl["drafting"].doc_en}};

@@ -492,6 +492,11 @@ export async function render({ app, main, params, isCurrent }) {
 
   return () => {
     for (const u of unsub) u();
+    // Leaving the declaration ends its pushes on this connection (not when the next view is
+    // this declaration again: its subscription is already on its way and would be cut).
+    if (location.hash !== `#/declaration/${declId}`) {
+      app.request('declaration.unsubscribe', { declaration: declId }, { queue: false, resend: false }).catch(() => {});
+    }
     for (const v of views.values()) v.destroy();
     views.clear();
     amend?.destroy();

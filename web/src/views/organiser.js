@@ -289,7 +289,9 @@ export function organiserTools({ app, data, liveNote }) {
   const orderEl = h('ol', { class: 'voting-list', id: 'voting-list' });
   const deadlineEl = h('div');
   const compositeEl = h('div');
-  declSel.addEventListener('change', () => { declId = Number(declSel.value); selected.clear(); loadAmendments(); });
+  // One subscription at a time: the declaration shown (its amendments, order and deadline).
+  const unsubscribe = (id) => { if (id != null) app.request('declaration.unsubscribe', { declaration: id }, { queue: false, resend: false }).catch(() => {}); };
+  declSel.addEventListener('change', () => { unsubscribe(declId); declId = Number(declSel.value); selected.clear(); loadAmendments(); });
 
   async function loadDecls() {
     try {
@@ -349,6 +351,7 @@ export function organiserTools({ app, data, liveNote }) {
   }));
   // A new connection has no subscriptions: subscribe again and catch up.
   cleanups.push(app.socket.onResume(() => { if (declId != null) loadAmendments(); }));
+  cleanups.push(() => unsubscribe(declId));
 
   async function transition(a, to, reason) {
     const f = { amendment: a.id, to };
