@@ -159,14 +159,19 @@ json event_payload(const amend::Record& r) {
 }  // namespace
 
 void Hub::push_to_declaration(std::int64_t declaration, const std::string& type, const json& fields) {
+  // Serialised once (for thousands of subscribers of the plenary's declaration), on the first
+  // subscriber found; each gets its own seq spliced in.
+  std::string body;
   for (auto& [id, c] : conns_) {
     auto it = c.declarations.find(declaration);
     if (it == c.declarations.end()) continue;
-    json m = fields;
-    m["type"] = type;
-    m["seq"] = ++it->second;
-    m["declaration"] = declaration;
-    push(c, m);
+    if (body.empty()) {
+      json m = fields;
+      m["type"] = type;
+      m["declaration"] = declaration;
+      body = m.dump(-1, ' ', false, json::error_handler_t::replace);
+    }
+    push_raw(c, with_seq(++it->second, body));
   }
 }
 
@@ -621,7 +626,7 @@ void Hub::on_amendment_order(ConnState& c, const json& m, const Reply& reply) {
         store::record_event(db, info.forum, "amendment.order", actor, {{"declaration", declaration}, {"order", ids}});
         return json();
       },
-      [=](json) {
+      [=, this](json) {
         reply.ok({{"declaration", declaration}, {"order", ids}});
         push_to_declaration(declaration, "amendment.order_changed", {{"order", ids}});
       });
@@ -652,7 +657,7 @@ void Hub::on_amendment_deadline(ConnState& c, const json& m, const Reply& reply)
                             {{"declaration", declaration}, {"deadline", iso ? json(*iso) : json(nullptr)}});
         return json();
       },
-      [=](json) {
+      [=, this](json) {
         json deadline = iso ? json(*iso) : json(nullptr);
         reply.ok({{"declaration", declaration}, {"deadline", deadline}});
         push_to_declaration(declaration, "amendment.deadline_changed", {{"deadline", deadline}});

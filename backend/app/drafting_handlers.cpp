@@ -118,16 +118,15 @@ json Hub::declaration_json(std::int64_t declaration) {
 }
 
 void Hub::broadcast_declaration(std::int64_t declaration) {
-  json d;
-  bool built = false;
+  // Built and serialised once, and only when someone is subscribed.
+  std::string body;
   for (auto& [id, c] : conns_) {
     auto it = c.declarations.find(declaration);
     if (it == c.declarations.end()) continue;
-    if (!built) {
-      d = declaration_json(declaration);
-      built = true;
-    }
-    push(c, {{"type", "declaration.changed"}, {"seq", ++it->second}, {"declaration", d}});
+    if (body.empty())
+      body = json{{"type", "declaration.changed"}, {"declaration", declaration_json(declaration)}}
+                 .dump(-1, ' ', false, json::error_handler_t::replace);
+    push_raw(c, with_seq(++it->second, body));
   }
 }
 

@@ -381,6 +381,14 @@ void Hub::push(ConnState& c, json msg) {
   push_raw(c, std::make_shared<const std::string>(msg.dump(-1, ' ', false, json::error_handler_t::replace)));
 }
 
+std::shared_ptr<const std::string> Hub::with_seq(std::uint64_t seq, const std::string& body) {
+  auto frame = std::make_shared<std::string>();
+  frame->reserve(body.size() + 24);
+  frame->append("{\"seq\":").append(std::to_string(seq)).append(body.size() > 2 ? "," : "");
+  frame->append(body, 1);
+  return frame;
+}
+
 void Hub::push_raw(ConnState& c, std::shared_ptr<const std::string> frame) {
   messages_out_++;
   c.conn->send(std::move(frame));

@@ -110,6 +110,9 @@ public:
   void release(std::uint64_t conn, std::uint64_t slot, std::function<void(ConnState&)> fn);
   void push(ConnState& c, json msg);
   void push_raw(ConnState& c, std::shared_ptr<const std::string> frame);
+  // One connection's copy of a message serialised once for many (`body`, a JSON object's text)
+  // with that connection's own `seq` spliced in front.
+  static std::shared_ptr<const std::string> with_seq(std::uint64_t seq, const std::string& body);
   ConnState* state(std::uint64_t conn);
 
 private:

@@ -268,11 +268,7 @@ std::uint64_t Hub::push_to_room_from(std::int64_t room, const json& msg, std::ui
     if (sent == limit) return *std::prev(cit);
     auto* o = state(*cit);
     if (!o) continue;
-    auto frame = std::make_shared<std::string>();
-    frame->reserve(body.size() + 24);
-    frame->append("{\"seq\":").append(std::to_string(++o->rooms[room])).append(body.size() > 2 ? "," : "");
-    frame->append(body, 1);
-    push_raw(*o, std::move(frame));
+    push_raw(*o, with_seq(++o->rooms[room], body));
     ++sent;
   }
   return 0;

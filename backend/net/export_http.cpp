@@ -191,12 +191,7 @@ bool submit_export(std::function<HttpAnswer()> render, std::function<void(HttpAn
     return false;
   }
   boost::asio::post(export_pool(), [render = std::move(render), deliver = std::move(deliver)] {
-    HttpAnswer answer;
-    try {
-      answer = render();
-    } catch (const std::exception& e) {
-      answer = http_error(500, "internal", std::string("the export failed: ") + e.what());
-    }
+    HttpAnswer answer = render();
     // Counted before the answer is handed on, so /metrics never lags behind a received answer.
     exports_in_flight.fetch_sub(1);
     exports_done.fetch_add(1);

@@ -26,9 +26,9 @@ inline constexpr int kExportsInFlight = 8;  // running plus queued
 bool is_export_target(std::string_view target);
 // Blocking: loads and renders. Run it through submit_export().
 HttpAnswer export_answer(const Config& config, std::string_view target, std::string_view authorization);
-// Runs `render` on the export pool, then `deliver` with its answer (a 500 answer if it threw),
-// and returns true; or returns false at once when kExportsInFlight exports are already running
+// Runs `render` on the export pool, then `deliver` with its answer, and returns true; or returns false at once when kExportsInFlight exports are already running
 // or queued, or the server is stopping.
+// `render` must not throw (export_answer turns every failure into its own error answer).
 bool submit_export(std::function<HttpAnswer()> render, std::function<void(HttpAnswer)> deliver);
 // The export pool's gauges and counters in Prometheus text format, for /metrics.
 std::string export_metrics_text();

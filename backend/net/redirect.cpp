@@ -4,7 +4,6 @@
 #include <boost/beast/http.hpp>
 #include <memory>
 
-
 namespace plenary::net {
 
 namespace beast = boost::beast;

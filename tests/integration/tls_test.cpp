@@ -76,6 +76,15 @@ void make_expired_cert(const std::string& dir, const std::string& name) {
   ::chmod(key.c_str(), 0600);
 }
 
+// The whole log line holding `event` (its quoted name), or "" when the log has none.
+std::string log_line(const std::string& log, const std::string& event) {
+  auto at = log.find("\"" + event + "\"");
+  if (at == std::string::npos) return "";
+  auto begin = log.rfind('\n', at);
+  begin = begin == std::string::npos ? 0 : begin + 1;
+  return log.substr(begin, log.find('\n', at) - begin);
+}
+
 // Sends `request` as it is over plain TCP and returns everything the server sent until it closed.
 std::string raw_exchange(std::uint16_t port, const std::string& request) {
   asio::io_context ioc;
@@ -373,9 +382,8 @@ TEST_F(Tls, ExpiredCertificateIsWarnedAbout) {
   std::string expired = *dir_ + "/expired.crt";
   ServerProcess warned({"--tls-cert", expired, "--tls-key", *dir_ + "/expired.key"});
   std::string log = warned.log();
-  auto at = log.find("\"tls.cert_expired\"");
-  ASSERT_NE(at, std::string::npos) << log;
-  std::string line = log.substr(log.rfind('\n', at) + 1, log.find('\n', at) - log.rfind('\n', at) - 1);
+  std::string line = log_line(log, "tls.cert_expired");
+  ASSERT_NE(line, "") << log;
   EXPECT_NE(line.find(expired), std::string::npos) << line;
   EXPECT_NE(line.find("\"expires\""), std::string::npos) << line;
   EXPECT_NE(line.find("\"level\":\"warn\""), std::string::npos) << line;
@@ -391,9 +399,9 @@ TEST_F(Tls, ExpiredCertificateIsWarnedAbout) {
 TEST_F(Tls, PlainHttpPortRedirectsToHttps) {
   ServerProcess srv({"--tls-cert", cert(), "--tls-key", key(), "--redirect-http", "127.0.0.1:0"});
   std::string log = srv.log();
-  auto at = log.find("\"redirecting\"");
-  ASSERT_NE(at, std::string::npos) << log;
-  json line = json::parse(log.substr(log.rfind('\n', at) + 1, log.find('\n', at) - log.rfind('\n', at) - 1));
+  std::string text = log_line(log, "redirecting");
+  ASSERT_NE(text, "") << log;
+  json line = json::parse(text);
   auto port = line.at("port").get<std::uint16_t>();
   ASSERT_NE(port, 0);
   EXPECT_EQ(line.at("to_port").get<std::uint16_t>(), srv.port());
